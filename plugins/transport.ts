@@ -1,0 +1,86 @@
+import { Agent, EnvHttpProxyAgent, ProxyAgent, request as undiciRequest, type Dispatcher } from 'undici'
+import { classifyTransportError } from './upstream-errors.js'
+
+export interface TransportOptions {
+  connectTimeoutMs: number
+  /** Time allowed until the upstream's response headers (a stalled upstream). */
+  headersTimeoutMs: number
+  /** Longest silence allowed between two body chunks. */
+  bodyTimeoutMs: number
+  /** Explicit proxy for every upstream call; otherwise HTTP_PROXY/HTTPS_PROXY/NO_PROXY from the environment. */
+  proxyUrl?: string
+  /** Replaces the whole dispatcher (tests, embedding apps with their own agent). Not closed by us. */
+  dispatcher?: Dispatcher
+}
+
+export interface UpstreamRequest {
+  url: string
+  method?: 'GET' | 'POST'
+  headers: Record<string, string>
+  body?: string | Buffer
+  signal: AbortSignal
+}
+
+export type UpstreamBody = Dispatcher.ResponseData['body']
+
+export interface UpstreamResponse {
+  status: number
+  headers: Record<string, string | string[] | undefined>
+  body: UpstreamBody
+}
+
+function hasProxyEnv (): boolean {
+  const env = process.env
+  return Boolean(env.HTTP_PROXY ?? env.HTTPS_PROXY ?? env.http_proxy ?? env.https_proxy)
+}
+
+/**
+ * The one place upstream HTTP happens: a keep-alive undici agent (one connection pool per origin), timeouts from
+ * config, proxy support, and transport failures turned into GatewayErrors (timeouts 504, unreachable 502).
+ */
+export class Transport {
+  readonly dispatcher: Dispatcher
+  private readonly owned: boolean
+
+  constructor (opts: TransportOptions) {
+    if (opts.dispatcher !== undefined) {
+      this.dispatcher = opts.dispatcher
+      this.owned = false
+      return
+    }
+    const common = {
+      connect: { timeout: opts.connectTimeoutMs },
+      headersTimeout: opts.headersTimeoutMs,
+      bodyTimeout: opts.bodyTimeoutMs,
+      keepAliveTimeout: 30_000,
+      connections: 256
+    }
+    if (opts.proxyUrl !== undefined && opts.proxyUrl !== '') {
+      this.dispatcher = new ProxyAgent({ uri: opts.proxyUrl, ...common })
+    } else if (hasProxyEnv()) {
+      this.dispatcher = new EnvHttpProxyAgent(common)
+    } else {
+      this.dispatcher = new Agent(common)
+    }
+    this.owned = true
+  }
+
+  async request (req: UpstreamRequest): Promise<UpstreamResponse> {
+    try {
+      const res = await undiciRequest(req.url, {
+        method: req.method ?? 'POST',
+        headers: req.headers,
+        body: req.body,
+        signal: req.signal,
+        dispatcher: this.dispatcher
+      })
+      return { status: res.statusCode, headers: res.headers, body: res.body }
+    } catch (err) {
+      throw classifyTransportError(err, req.signal)
+    }
+  }
+
+  async close (): Promise<void> {
+    if (this.owned) await this.dispatcher.close()
+  }
+}

@@ -1,0 +1,54 @@
+import type { ChatRequest, ChatResponse, Protocol, StreamEvent, TextPart } from '../schemas/canonical.js'
+import type { SseMessage, TranslateContext } from '../schemas/translate-context.js'
+import type { GatewayError } from '../plugins/gateway-error.js'
+
+/** Turns canonical stream events into the surface's wire events (objects; one writer serializes them). */
+export interface StreamEncoder {
+  /** The wire messages for one canonical event (often one, sometimes none or several). */
+  encode(event: StreamEvent): SseMessage[]
+  /** Messages that end a stream that finished normally (OpenAI `[DONE]`, Anthropic closing events). */
+  end(): SseMessage[]
+  /** Messages for an error after the headers went out (the protocol's in-stream error), ending the stream. */
+  error(err: GatewayError): SseMessage[]
+}
+
+export interface RenderedError {
+  status: number
+  headers: Record<string, string>
+  body: unknown
+}
+
+/** Rewrites the system blocks of a request (the system-prompt hook); returns the blocks to use. */
+export type SystemEdit = (system: TextPart[]) => TextPart[]
+
+/**
+ * One client protocol's codec: pure functions between the surface's wire objects and the canonical model.
+ * Routes own HTTP; codecs own shapes.
+ */
+export interface SurfaceCodec<Body = Record<string, unknown>> {
+  readonly protocol: Protocol
+  /** Validated wire body → canonical request. Throws GatewayError (400, naming the field) on what it cannot map. */
+  decodeRequest(body: Body, ctx: TranslateContext): ChatRequest
+  encodeResponse(res: ChatResponse, req: ChatRequest, ctx: TranslateContext): unknown
+  createStreamEncoder(req: ChatRequest, ctx: TranslateContext): StreamEncoder
+  renderError(err: GatewayError): RenderedError
+  /** Passthrough: applies the system-prompt hook to the wire body without translating it (returns a new body). */
+  editSystem(body: Body, edit: SystemEdit): Body
+  /** Passthrough: the body with its model replaced (routing may pick another model). */
+  withModel(body: Body, model: string): Body
+}
+
+/**
+ * The upstream side of one protocol, for reading what a passthrough upstream returned (prompt log, usage):
+ * the same decoders that the protocol's provider uses.
+ */
+export interface UpstreamDecoder {
+  push(message: import('../schemas/translate-context.js').SseInput): StreamEvent[]
+  end(): StreamEvent[]
+}
+
+export interface ProtocolReader {
+  readonly protocol: Protocol
+  decodeResponse(body: unknown, ctx: TranslateContext): ChatResponse
+  createStreamDecoder(ctx: TranslateContext): UpstreamDecoder
+}
