@@ -14,6 +14,8 @@ export interface ProviderCallContext {
    * before they get here.
    */
   clientHeaders: Record<string, string | undefined>
+  /** Called with the exact body the provider sends upstream (for the prompt log); cheap: a reference, no copy. */
+  onUpstreamRequest?: (body: unknown) => void
 }
 
 /** A same-protocol request forwarded without translation. */
@@ -52,7 +54,8 @@ export interface Provider {
   readonly protocol?: Protocol
   listModels(ctx: ProviderCallContext): Promise<ModelInfo[]>
   complete(req: ChatRequest, ctx: ProviderCallContext): Promise<ChatResponse>
-  stream(req: ChatRequest, ctx: ProviderCallContext): Promise<AsyncIterable<StreamEvent>>
+  /** Events are yielded in batches (one per upstream chunk) to keep per-event overhead and writes low. */
+  stream(req: ChatRequest, ctx: ProviderCallContext): Promise<AsyncIterable<StreamEvent[]>>
   passthrough?(req: PassthroughRequest, ctx: ProviderCallContext): Promise<PassthroughResponse>
   /** Upstream token count where the upstream has one; the gateway estimates otherwise. */
   countTokens?(req: ChatRequest, ctx: ProviderCallContext): Promise<number>

@@ -1,0 +1,80 @@
+import fp from 'fastify-plugin'
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
+import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
+import type { Dispatcher } from 'undici'
+import type { TranslateContext } from './schemas/translate-context.js'
+import type { GatewayConfig } from './schemas/config.js'
+import { loadConfig } from './plugins/config-loader.js'
+import { createTranslateContext } from './plugins/translate-context.js'
+import type { StateStore } from './plugins/state-store.js'
+import configPlugin from './plugins/config.js'
+import statePlugin from './plugins/state.js'
+import transportPlugin from './plugins/transport-plugin.js'
+import errorHandlerPlugin from './plugins/error-handler.js'
+import providerRegistryPlugin from './plugins/provider-registry.js'
+import exchangesPlugin from './plugins/exchanges.js'
+import promptLogPlugin from './plugins/prompt-log.js'
+import systemPromptPlugin from './plugins/system-prompt.js'
+import authPlugin from './plugins/auth.js'
+import requestIdPlugin from './plugins/request-id.js'
+import openaiCustomProvider from './providers/openai-custom/index.js'
+import openrouterProvider from './providers/openai-openrouter/index.js'
+import healthRoutes from './routes/health.js'
+import apiRoutes from './routes/api.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    gatewayTranslate: TranslateContext
+  }
+}
+
+export interface SwitchboardOptions {
+  /** Configuration values (validated with defaults applied); the CLI passes what it loaded from file/env/flags. */
+  config?: Partial<GatewayConfig>
+  /** URL prefix for every gateway route, e.g. '/llm'. */
+  prefix?: string
+  /** Replaces the upstream HTTP dispatcher (tests, corporate agents). */
+  dispatcher?: Dispatcher
+  /** Replaces the in-memory state store (the CLI passes the Redis one when REDIS_URL is set). */
+  store?: StateStore
+  /** Fixed clock and ids for tests. */
+  translate?: TranslateContext
+}
+
+/**
+ * The gateway itself, encapsulated: its hooks (auth, error format) and decorations stay inside and never touch the
+ * host app. Registration order is the dependency order.
+ */
+const gateway: FastifyPluginAsync<SwitchboardOptions> = async (fastify, opts) => {
+  const { config, warnings } = loadConfig({ overrides: opts.config ?? {} })
+  for (const warning of warnings) fastify.log.warn(warning)
+
+  fastify.setValidatorCompiler(TypeBoxValidatorCompiler)
+  fastify.decorate('gatewayTranslate', opts.translate ?? createTranslateContext())
+  await fastify.register(configPlugin, { config })
+  await fastify.register(statePlugin, opts.store === undefined ? {} : { store: opts.store })
+  await fastify.register(transportPlugin, opts.dispatcher === undefined ? {} : { dispatcher: opts.dispatcher })
+  await fastify.register(errorHandlerPlugin)
+  await fastify.register(requestIdPlugin)
+  await fastify.register(providerRegistryPlugin)
+  await fastify.register(exchangesPlugin)
+  await fastify.register(promptLogPlugin)
+  await fastify.register(systemPromptPlugin)
+  await fastify.register(authPlugin)
+
+  await fastify.register(openaiCustomProvider)
+  await fastify.register(openrouterProvider)
+
+  await fastify.register(healthRoutes)
+  await fastify.register(apiRoutes)
+  await fastify.register(apiRoutes, { prefix: '/:provider' })
+}
+
+/** The root plugin: register it in any Fastify 5 app with `{ config, prefix }`. It never listens. */
+async function switchboard (fastify: FastifyInstance, opts: SwitchboardOptions): Promise<void> {
+  await fastify.register(gateway, { ...opts, prefix: opts.prefix ?? '' })
+}
+
+export default fp(switchboard, { name: 'switchboard', fastify: '5.x' })
+export { loadConfig } from './plugins/config-loader.js'
+export type { GatewayConfig } from './schemas/config.js'

@@ -1,0 +1,226 @@
+import { Readable } from 'node:stream'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { ChatRequest, ChatResponse, StreamEvent } from '../schemas/canonical.js'
+import type { PassthroughResponse, ProviderCallContext } from '../providers/types.js'
+import type { SurfaceCodec, SystemEdit } from '../routes/surface-codec.js'
+import { runAttempts } from './attempts.js'
+import type { ExchangeRecord } from './exchanges.js'
+import { isGatewayError } from './gateway-error.js'
+import { resolveTargets, type RouteTarget } from './router.js'
+import { SSE_HEADERS } from './sse-writer.js'
+import { StreamAccumulator } from './stream-accumulator.js'
+import { encodeStream, PassthroughTap, relayStream, type Framing, type StreamReport } from './stream-reply.js'
+import { ClientAbortError } from './upstream-errors.js'
+
+export interface ChatCall<Body> {
+  codec: SurfaceCodec<Body>
+  body: Body
+  /** The passthrough operation for a provider that speaks the codec's protocol; absent = always translate. */
+  passthroughOperation?: (model: string, stream: boolean) => string
+  /** Gemini without alt=sse streams one JSON array instead of SSE. */
+  framing?: Framing
+}
+
+type Outcome =
+  | { kind: 'passthrough', res: PassthroughResponse, sent: unknown }
+  | { kind: 'stream', events: AsyncIterable<StreamEvent[]> }
+  | { kind: 'response', response: ChatResponse }
+
+/** Client headers a provider may forward upstream; credentials are never among them. */
+const FORWARDED_HEADERS = ['anthropic-beta', 'anthropic-version'] as const
+
+function forwardedHeaders (request: FastifyRequest): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {}
+  for (const name of FORWARDED_HEADERS) {
+    const value = request.headers[name]
+    if (typeof value === 'string') out[name] = value
+  }
+  return out
+}
+
+/** Aborts the upstream call when the client goes away before its response is complete. */
+function abortOnClientClose (reply: FastifyReply): AbortController {
+  const controller = new AbortController()
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) controller.abort(new ClientAbortError())
+  })
+  return controller
+}
+
+/** Runs one attempt against one target: passthrough when protocols match, translated otherwise. */
+async function attempt<Body> (
+  call: ChatCall<Body>,
+  canonical: ChatRequest,
+  edit: SystemEdit | undefined,
+  target: RouteTarget,
+  ctx: ProviderCallContext
+): Promise<Outcome> {
+  const { provider, model } = target
+  if (provider.protocol === call.codec.protocol && provider.passthrough !== undefined && call.passthroughOperation !== undefined) {
+    let body = call.codec.withModel(call.body, model)
+    if (edit !== undefined) body = call.codec.editSystem(body, edit)
+    const wire = body as Record<string, unknown>
+    const res = await provider.passthrough({ protocol: call.codec.protocol, operation: call.passthroughOperation(model, canonical.stream), body: wire, stream: canonical.stream }, ctx)
+    return { kind: 'passthrough', res, sent: wire }
+  }
+  const req = model === canonical.model ? canonical : { ...canonical, model }
+  if (canonical.stream) return { kind: 'stream', events: await provider.stream(req, ctx) }
+  return { kind: 'response', response: await provider.complete(req, ctx) }
+}
+
+async function readAll (body: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  for await (const chunk of body) chunks.push(Buffer.from(chunk))
+  return Buffer.concat(chunks)
+}
+
+function parseJson (buf: Buffer): unknown {
+  try {
+    return JSON.parse(buf.toString('utf8'))
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * The whole life of a chat request on any surface: decode → route → system-prompt hook → attempts with retry and
+ * failover (nothing is sent before an upstream answered) → passthrough or translated reply → exchange record.
+ */
+export async function handleChat<Body> (fastify: FastifyInstance, request: FastifyRequest, reply: FastifyReply, call: ChatCall<Body>): Promise<FastifyReply> {
+  const startedAt = performance.now()
+  const time = new Date().toISOString()
+  const tctx = fastify.gatewayTranslate
+  const canonical = call.codec.decodeRequest(call.body, tctx)
+  const targets = resolveTargets(fastify, request, canonical.model)
+  const edit = fastify.systemPromptEdit()
+  if (edit !== undefined) canonical.system = edit(canonical.system)
+
+  const hub = fastify.gatewayExchanges
+  const wantsContent = hub.wantsContent
+  const controller = abortOnClientClose(reply)
+  let upstreamBody: unknown
+  const ctx: ProviderCallContext = {
+    signal: controller.signal,
+    log: request.log,
+    requestId: request.id,
+    translate: tctx,
+    clientHeaders: forwardedHeaders(request),
+    ...(wantsContent ? { onUpstreamRequest: (body: unknown) => { upstreamBody = body } } : {})
+  }
+  const c = fastify.gatewayConfig
+  const policy = { maxRetries: c.REQUEST_MAX_RETRIES, baseDelayMs: c.REQUEST_BASE_DELAY, maxDelayMs: c.REQUEST_MAX_DELAY }
+
+  const record: ExchangeRecord = {
+    time,
+    requestId: request.id,
+    surface: call.codec.protocol,
+    provider: targets[0]?.provider.id ?? '',
+    model: targets[0]?.model ?? canonical.model,
+    stream: canonical.stream,
+    passthrough: false,
+    status: 200,
+    latencyMs: 0,
+    attempts: 0
+  }
+  const finish = (extra: Partial<ExchangeRecord>): void => {
+    if (!hub.active) return
+    Object.assign(record, extra)
+    record.latencyMs = performance.now() - startedAt
+    if (wantsContent && record.request === undefined) record.request = upstreamBody
+    hub.emit(record)
+  }
+
+  let outcome: Outcome
+  try {
+    const run = await runAttempts(targets, policy, controller.signal, async (target, n) => {
+      request.log.debug({ provider: target.provider.id, model: target.model, attempt: n }, 'upstream attempt')
+      return await attempt(call, canonical, edit, target, ctx)
+    })
+    outcome = run.result
+    record.provider = run.target.provider.id
+    record.model = run.target.model
+    record.attempts = run.attempts
+    record.upstreamMs = performance.now() - startedAt
+  } catch (err) {
+    if (err instanceof ClientAbortError) {
+      finish({ status: 499, error: { kind: 'client_abort', message: err.message } })
+      return reply
+    }
+    const status = isGatewayError(err) ? err.status : 500
+    finish({ status, error: { kind: isGatewayError(err) ? err.kind : 'internal', message: err instanceof Error ? err.message : String(err) } })
+    throw err
+  }
+  return sendOutcome(fastify, reply, call, canonical, outcome, record, startedAt, finish)
+}
+
+async function sendOutcome<Body> (
+  fastify: FastifyInstance,
+  reply: FastifyReply,
+  call: ChatCall<Body>,
+  canonical: ChatRequest,
+  outcome: Outcome,
+  record: ExchangeRecord,
+  startedAt: number,
+  finish: (extra: Partial<ExchangeRecord>) => void
+): Promise<FastifyReply> {
+  const tctx = fastify.gatewayTranslate
+  const wantsContent = fastify.gatewayExchanges.wantsContent
+  const framing = call.framing ?? 'sse'
+  const reader = fastify.gatewayProviders.reader(call.codec.protocol)
+
+  if (outcome.kind === 'response') {
+    const payload = call.codec.encodeResponse(outcome.response, canonical, tctx)
+    finish({ response: outcome.response, usage: outcome.response.usage, ttfbMs: performance.now() - startedAt })
+    return await reply.code(200).type('application/json').send(payload)
+  }
+
+  if (outcome.kind === 'passthrough') {
+    record.passthrough = true
+    record.request = outcome.sent
+    const { res } = outcome
+    if (!canonical.stream) {
+      const buf = await readAll(res.body)
+      const json = wantsContent || fastify.gatewayExchanges.active ? parseJson(buf) : undefined
+      const response = json !== undefined && reader !== undefined ? safeDecode(() => reader.decodeResponse(json, tctx)) : undefined
+      finish({ ...(response === undefined ? {} : { response, usage: response.usage }), ttfbMs: performance.now() - startedAt })
+      return await reply.code(res.status).headers(res.headers).send(buf)
+    }
+    const report: StreamReport = {}
+    const tap = wantsContent && reader !== undefined && framing === 'sse' ? new PassthroughTap(reader, tctx) : undefined
+    const source = relayStream(res.body, tap, call.codec.createStreamEncoder(canonical, tctx), framing, report)
+    const stream = Readable.from(source, { objectMode: false })
+    stream.once('close', () => {
+      const response = tap?.accumulator.result()
+      finish({
+        ...(response === undefined ? {} : { response, usage: response.usage }),
+        ...streamStatus(report, startedAt)
+      })
+    })
+    return await reply.code(200).headers({ ...res.headers, ...SSE_HEADERS }).send(stream)
+  }
+
+  const report: StreamReport = wantsContent || fastify.gatewayExchanges.active ? { accumulator: new StreamAccumulator(Math.floor(tctx.now() / 1000)) } : {}
+  const encoder = call.codec.createStreamEncoder(canonical, tctx)
+  const stream = Readable.from(encodeStream(outcome.events, encoder, framing, report), { objectMode: false })
+  stream.once('close', () => {
+    const response = report.accumulator?.result()
+    finish({ ...(response === undefined ? {} : { response, usage: response.usage }), ...streamStatus(report, startedAt) })
+  })
+  const headers = framing === 'json-array' ? { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' } : SSE_HEADERS
+  return await reply.code(200).headers(headers).send(stream)
+}
+
+function streamStatus (report: StreamReport, startedAt: number): Partial<ExchangeRecord> {
+  const out: Partial<ExchangeRecord> = {}
+  if (report.firstByteAt !== undefined) out.ttfbMs = report.firstByteAt - startedAt
+  if (report.error !== undefined) out.error = { kind: report.error.kind, message: report.error.message }
+  return out
+}
+
+function safeDecode (fn: () => ChatResponse): ChatResponse | undefined {
+  try {
+    return fn()
+  } catch {
+    return undefined
+  }
+}

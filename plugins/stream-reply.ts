@@ -1,0 +1,107 @@
+import { createParser, type EventSourceParser } from 'eventsource-parser'
+import type { StreamEvent } from '../schemas/canonical.js'
+import type { ProtocolReader, StreamEncoder } from '../routes/surface-codec.js'
+import type { TranslateContext } from '../schemas/translate-context.js'
+import { GatewayError, isGatewayError } from './gateway-error.js'
+import { JsonArrayWriter, serializeSseBatch } from './sse-writer.js'
+import { StreamAccumulator } from './stream-accumulator.js'
+import { ClientAbortError, classifyTransportError } from './upstream-errors.js'
+
+export type Framing = 'sse' | 'json-array'
+
+/** What a stream generator tells the pipeline when it ends. */
+export interface StreamReport {
+  firstByteAt?: number
+  error?: GatewayError
+  accumulator?: StreamAccumulator
+}
+
+function asGatewayError (err: unknown): GatewayError {
+  if (isGatewayError(err)) return err
+  const classified = classifyTransportError(err)
+  if (isGatewayError(classified)) return classified
+  return new GatewayError({ kind: 'bad_gateway', status: 502, message: 'The upstream stream failed', cause: err })
+}
+
+/**
+ * Canonical events → the surface's wire text. One write per upstream batch. An upstream failure after the headers
+ * becomes the protocol's in-stream error; a client abort just stops (the caller aborts the upstream).
+ */
+export async function * encodeStream (
+  events: AsyncIterable<StreamEvent[]>,
+  encoder: StreamEncoder,
+  framing: Framing,
+  report: StreamReport
+): AsyncGenerator<string> {
+  const array = framing === 'json-array' ? new JsonArrayWriter() : undefined
+  const write = (messages: Parameters<typeof serializeSseBatch>[0]): string =>
+    array === undefined ? serializeSseBatch(messages) : array.write(messages)
+  try {
+    for await (const batch of events) {
+      let out = ''
+      for (const event of batch) {
+        report.accumulator?.push(event)
+        out += write(encoder.encode(event))
+      }
+      if (out !== '') {
+        report.firstByteAt ??= performance.now()
+        yield out
+      }
+    }
+    const tail = write(encoder.end()) + (array?.end() ?? '')
+    if (tail !== '') yield tail
+  } catch (err) {
+    if (err instanceof ClientAbortError) return
+    const gatewayError = asGatewayError(err)
+    report.error = gatewayError
+    yield write(encoder.error(gatewayError)) + (array?.end() ?? '')
+  }
+}
+
+/**
+ * Feeds a copy of passthrough SSE bytes to the protocol's reader, so the prompt log gets the assembled response
+ * without touching the bytes the client receives. Only used when an observer wants content.
+ */
+export class PassthroughTap {
+  private readonly parser: EventSourceParser
+  private readonly decoder = new TextDecoder()
+  readonly accumulator: StreamAccumulator
+
+  constructor (reader: ProtocolReader, ctx: TranslateContext) {
+    this.accumulator = new StreamAccumulator(Math.floor(ctx.now() / 1000))
+    const upstream = reader.createStreamDecoder(ctx)
+    this.parser = createParser({
+      onEvent: message => {
+        const input = message.event === undefined ? { data: message.data } : { event: message.event, data: message.data }
+        for (const event of upstream.push(input)) this.accumulator.push(event)
+      }
+    })
+  }
+
+  feed (chunk: Uint8Array): void {
+    this.parser.feed(this.decoder.decode(chunk, { stream: true }))
+  }
+}
+
+/** Upstream bytes → client, unchanged, optionally tapped. A mid-stream failure appends the protocol's error event. */
+export async function * relayStream (
+  body: AsyncIterable<Uint8Array>,
+  tap: PassthroughTap | undefined,
+  encoder: StreamEncoder,
+  framing: Framing,
+  report: StreamReport
+): AsyncGenerator<Uint8Array | string> {
+  try {
+    for await (const chunk of body) {
+      tap?.feed(chunk)
+      report.firstByteAt ??= performance.now()
+      yield chunk
+    }
+  } catch (err) {
+    if (err instanceof ClientAbortError) return
+    const gatewayError = asGatewayError(err)
+    report.error = gatewayError
+    const messages = encoder.error(gatewayError)
+    yield framing === 'json-array' ? '' : serializeSseBatch(messages)
+  }
+}

@@ -1,0 +1,111 @@
+import { Type, type Static } from '@sinclair/typebox'
+
+/**
+ * The gateway configuration. Keys are AIClient-2-API's flat UPPER_CASE names so its users bring config.json as it
+ * is; the same names are the environment variables. Defaults live here, one place. Every key is documented in
+ * .env.example and the README.
+ */
+const Str = (description: string, opts: { default?: string, minLength?: number } = {}) => Type.String({ description, ...opts })
+const Int = (description: string, def: number, min = 0) => Type.Integer({ description, default: def, minimum: min })
+
+export const SystemPromptReplacement = Type.Object({
+  /** Text to find (aliases: search, from). */
+  old: Type.String({ minLength: 1 }),
+  new: Type.String(),
+  regex: Type.Optional(Type.Boolean()),
+  flags: Type.Optional(Type.String({ pattern: '^[gimsuy]*$' }))
+})
+export type SystemPromptReplacement = Static<typeof SystemPromptReplacement>
+
+export const GatewayConfig = Type.Object({
+  // Server
+  HOST: Str('Interface to listen on', { default: '127.0.0.1' }),
+  SERVER_PORT: Type.Integer({ description: 'Port to listen on', default: 3000, minimum: 0, maximum: 65535 }),
+  REQUIRED_API_KEY: Type.Optional(Str('Key clients must send; unset = only loopback may connect')),
+  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map(l => Type.Literal(l)), { default: 'info' }),
+  BODY_LIMIT: Int('Largest request body in bytes', 50 * 1024 * 1024, 1024),
+  SHUTDOWN_GRACE_MS: Int('How long in-flight requests may finish after SIGTERM', 30_000),
+  TRUST_PROXY: Type.Optional(Str('Fastify trustProxy: addresses/CIDRs of the reverse proxy whose X-Forwarded-For is trusted')),
+
+  // Routing
+  MODEL_PROVIDER: Str('Default provider type (comma list: the first is the default)', { default: 'openai-custom' }),
+  DEFAULT_MODEL: Type.Optional(Str('Model used when the client sends none (or always, in force mode)')),
+  DEFAULT_MODEL_MODE: Type.Union([Type.Literal('fallback'), Type.Literal('force')], { default: 'fallback' }),
+  MODELS_CACHE_TTL_MS: Int('How long upstream model lists are cached', 300_000),
+
+  // Upstream transport
+  PROXY_URL: Type.Optional(Str('HTTP(S) proxy for every upstream call (else HTTP_PROXY/HTTPS_PROXY/NO_PROXY)')),
+  UPSTREAM_CONNECT_TIMEOUT_MS: Int('TCP/TLS connect timeout', 10_000, 1),
+  UPSTREAM_HEADERS_TIMEOUT_MS: Int('Time allowed until the upstream answers', 300_000, 1),
+  UPSTREAM_BODY_TIMEOUT_MS: Int('Longest silence allowed inside an upstream body', 300_000, 1),
+  REQUEST_MAX_RETRIES: Int('Retries of a failed upstream attempt before the first byte', 3),
+  REQUEST_BASE_DELAY: Int('Base delay in ms of the exponential backoff between retries', 1000),
+  REQUEST_MAX_DELAY: Int('Longest single backoff delay in ms', 30_000),
+
+  // System prompt hook
+  SYSTEM_PROMPT_FILE_PATH: Type.Optional(Str('File whose text overwrites or is appended to the system prompt')),
+  SYSTEM_PROMPT_MODE: Type.Union([Type.Literal('overwrite'), Type.Literal('override'), Type.Literal('append')], { default: 'overwrite' }),
+  SYSTEM_PROMPT_REPLACEMENTS: Type.Array(SystemPromptReplacement, { default: [] }),
+
+  // Prompt log
+  PROMPT_LOG_MODE: Type.Union([Type.Literal('none'), Type.Literal('console'), Type.Literal('file')], { default: 'none' }),
+  PROMPT_LOG_BASE_NAME: Str('File name prefix of the JSON Lines prompt log', { default: 'prompt_log' }),
+
+  // openai-custom
+  OPENAI_API_KEY: Type.Optional(Str('openai-custom API key')),
+  OPENAI_BASE_URL: Str('openai-custom base URL (ending in /v1)', { default: 'https://api.openai.com/v1' }),
+  OPENAI_EXTRA_HEADERS: Type.Record(Type.String(), Type.String(), { default: {} }),
+  OPENAI_MODELS: Type.Optional(Type.Array(Type.String(), { description: 'Static model list when the upstream has no /models' })),
+
+  // openai-openrouter
+  OPENROUTER_API_KEY: Type.Optional(Str('OpenRouter API key')),
+  OPENROUTER_BASE_URL: Str('OpenRouter base URL', { default: 'https://openrouter.ai/api/v1' }),
+  OPENROUTER_REFERER: Type.Optional(Str('HTTP-Referer sent to OpenRouter (an ASCII URL)')),
+  OPENROUTER_TITLE: Type.Optional(Str('X-Title sent to OpenRouter (ASCII text)')),
+
+  // claude-custom
+  CLAUDE_API_KEY: Type.Optional(Str('claude-custom API key')),
+  CLAUDE_BASE_URL: Str('claude-custom base URL (a bare origin gets /v1)', { default: 'https://api.anthropic.com/v1' }),
+
+  // gemini-custom
+  GEMINI_API_KEY: Type.Optional(Str('gemini-custom API key')),
+  GEMINI_API_BASE_URL: Str('gemini-custom base URL', { default: 'https://generativelanguage.googleapis.com/v1beta' }),
+
+  // gemini-cli-oauth
+  GEMINI_OAUTH_CREDS_FILE_PATH: Type.Optional(Str('Gemini CLI oauth_creds.json (default ~/.gemini/oauth_creds.json)')),
+  GEMINI_OAUTH_CREDS_BASE64: Type.Optional(Str('The same credentials, base64-encoded')),
+  GEMINI_OAUTH_TOKEN_URL: Str('Google token endpoint', { default: 'https://oauth2.googleapis.com/token' }),
+  GEMINI_BASE_URL: Str('Code Assist base URL', { default: 'https://cloudcode-pa.googleapis.com' }),
+  PROJECT_ID: Type.Optional(Str('Google Cloud project for Code Assist (else discovered)')),
+  GEMINI_CLI_MODELS: Type.Optional(Type.Array(Type.String())),
+
+  // claude-kiro-oauth
+  KIRO_OAUTH_CREDS_FILE_PATH: Type.Optional(Str('Kiro token file (default ~/.aws/sso/cache/kiro-auth-token.json)')),
+  KIRO_OAUTH_CREDS_BASE64: Type.Optional(Str('The same token file, base64-encoded')),
+  KIRO_REFRESH_URL: Str('Kiro social refresh URL', { default: 'https://prod.{{region}}.auth.desktop.kiro.dev/refreshToken' }),
+  KIRO_REFRESH_IDC_URL: Str('Kiro IdC refresh URL', { default: 'https://oidc.{{region}}.amazonaws.com/token' }),
+  KIRO_BASE_URL: Str('Kiro API URL', { default: 'https://q.{{region}}.amazonaws.com/generateAssistantResponse' }),
+  KIRO_MODEL_MAP: Type.Record(Type.String(), Type.String(), { default: {} }),
+
+  // openaiResponses-custom
+  OPENAI_RESPONSES_API_KEY: Type.Optional(Str('openaiResponses-custom API key (default: OPENAI_API_KEY)')),
+  OPENAI_RESPONSES_BASE_URL: Type.Optional(Str('openaiResponses-custom base URL (default: OPENAI_BASE_URL)')),
+  RESPONSES_STORE_TTL_MS: Int('How long /v1/responses results are kept for previous_response_id', 3_600_000),
+
+  // OAuth refresh
+  CRON_NEAR_MINUTES: Int('Refresh OAuth tokens this many minutes before they expire', 15),
+  CRON_REFRESH_TOKEN: Type.Boolean({ description: 'Refresh OAuth tokens in the background ahead of expiry', default: true }),
+
+  // Pools and shared state
+  PROVIDER_POOLS_FILE_PATH: Type.Optional(Str('AIClient-2-API provider_pools.json')),
+  REDIS_URL: Type.Optional(Str('Redis URL for state shared between instances')),
+  REDIS_KEY_PREFIX: Str('Prefix of every Redis key', { default: 'switchboard:' })
+})
+export type GatewayConfig = Static<typeof GatewayConfig>
+
+/** Keys whose values are secrets: never logged, never echoed in errors. */
+export const SECRET_KEYS: ReadonlySet<string> = new Set([
+  'REQUIRED_API_KEY', 'OPENAI_API_KEY', 'OPENROUTER_API_KEY', 'CLAUDE_API_KEY', 'GEMINI_API_KEY',
+  'GEMINI_OAUTH_CREDS_BASE64', 'KIRO_OAUTH_CREDS_BASE64', 'OPENAI_RESPONSES_API_KEY', 'REDIS_URL', 'PROXY_URL',
+  'OPENAI_EXTRA_HEADERS'
+])

@@ -1,0 +1,70 @@
+import Fastify, { type FastifyInstance } from 'fastify'
+import type { Dispatcher } from 'undici'
+import switchboard from './app.js'
+import type { GatewayConfig } from './schemas/config.js'
+import type { StateStore } from './plugins/state-store.js'
+import { ConfigError } from './plugins/config-loader.js'
+import { createIdGenerator } from './plugins/translate-context.js'
+
+export interface ServerOptions {
+  dispatcher?: Dispatcher
+  store?: StateStore
+  /** A pino destination stream for the server log (tests read log lines back from it). */
+  logStream?: NodeJS.WritableStream
+}
+
+/** Query parameters that carry credentials (Gemini's ?key=). */
+const SECRET_QUERY = /([?&](?:key|api_key|apikey|access_token)=)[^&]*/gi
+
+export function redactUrl (url: string): string {
+  return url.replace(SECRET_QUERY, '$1[REDACTED]')
+}
+
+export function isLoopback (host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host)
+}
+
+/** Builds the standalone server: logger with secrets redacted, request ids, trusted proxy, the gateway plugin. */
+export async function buildServer (config: GatewayConfig, opts: ServerOptions = {}): Promise<FastifyInstance> {
+  const requestId = createIdGenerator(20)
+  const fastify = Fastify({
+    logger: {
+      level: config.LOG_LEVEL,
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers["x-goog-api-key"]', 'headers.authorization', '*.apiKey', '*.accessToken', '*.refreshToken', '*.access_token', '*.refresh_token'],
+        censor: '[REDACTED]'
+      },
+      serializers: {
+        req (req: { method: string, url: string, ip?: string, socket?: { remotePort?: number } }) {
+          return { method: req.method, url: redactUrl(req.url), remoteAddress: req.ip }
+        }
+      },
+      ...(opts.logStream === undefined ? {} : { stream: opts.logStream })
+    },
+    bodyLimit: config.BODY_LIMIT,
+    genReqId: () => requestId('req_'),
+    trustProxy: config.TRUST_PROXY === undefined ? false : config.TRUST_PROXY.split(',').map(s => s.trim()),
+    forceCloseConnections: 'idle',
+    return503OnClosing: true
+  })
+  await fastify.register(switchboard, {
+    config,
+    ...(opts.dispatcher === undefined ? {} : { dispatcher: opts.dispatcher }),
+    ...(opts.store === undefined ? {} : { store: opts.store })
+  })
+  return fastify
+}
+
+/**
+ * Listens on HOST:SERVER_PORT. Without REQUIRED_API_KEY the gateway is open, so it only binds to loopback and says
+ * so; a non-loopback HOST then is refused rather than silently exposed.
+ */
+export async function listen (fastify: FastifyInstance, config: GatewayConfig): Promise<string> {
+  const open = config.REQUIRED_API_KEY === undefined || config.REQUIRED_API_KEY === ''
+  if (open && !isLoopback(config.HOST)) {
+    throw new ConfigError('HOST', `refusing to listen on ${config.HOST} without REQUIRED_API_KEY: set a key, or use 127.0.0.1`)
+  }
+  const address = await fastify.listen({ host: config.HOST, port: config.SERVER_PORT })
+  if (open) fastify.log.warn('No REQUIRED_API_KEY set: the gateway accepts any client, so it listens on loopback only')
+  return address
+}
