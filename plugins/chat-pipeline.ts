@@ -49,6 +49,7 @@ function abortOnClientClose (reply: FastifyReply): AbortController {
 
 /** Runs one attempt against one target: passthrough when protocols match, translated otherwise. */
 async function attempt<Body> (
+  passthroughAllowed: boolean,
   call: ChatCall<Body>,
   canonical: ChatRequest,
   edit: SystemEdit | undefined,
@@ -56,7 +57,7 @@ async function attempt<Body> (
   ctx: ProviderCallContext
 ): Promise<Outcome> {
   const { provider, model } = target
-  if (provider.protocol === call.codec.protocol && provider.passthrough !== undefined && call.passthroughOperation !== undefined) {
+  if (passthroughAllowed && provider.protocol === call.codec.protocol && provider.passthrough !== undefined && call.passthroughOperation !== undefined) {
     let body = call.codec.withModel(call.body, model)
     if (edit !== undefined) body = call.codec.editSystem(body, edit)
     const wire = body as Record<string, unknown>
@@ -134,7 +135,7 @@ export async function handleChat<Body> (fastify: FastifyInstance, request: Fasti
   try {
     const run = await runAttempts(targets, policy, controller.signal, async (target, n) => {
       request.log.debug({ provider: target.provider.id, model: target.model, attempt: n }, 'upstream attempt')
-      return await attempt(call, canonical, edit, target, ctx)
+      return await attempt(c.PASSTHROUGH, call, canonical, edit, target, ctx)
     })
     outcome = run.result
     record.provider = run.target.provider.id

@@ -32,6 +32,7 @@ export const GatewayConfig = Type.Object({
   DEFAULT_MODEL: Type.Optional(Str('Model used when the client sends none (or always, in force mode)')),
   DEFAULT_MODEL_MODE: Type.Union([Type.Literal('fallback'), Type.Literal('force')], { default: 'fallback' }),
   MODELS_CACHE_TTL_MS: Int('How long upstream model lists are cached', 300_000),
+  PASSTHROUGH: Type.Boolean({ description: 'Forward same-protocol requests untranslated (false forces the canonical path)', default: true }),
 
   // Upstream transport
   PROXY_URL: Type.Optional(Str('HTTP(S) proxy for every upstream call (else HTTP_PROXY/HTTPS_PROXY/NO_PROXY)')),
