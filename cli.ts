@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { existsSync } from 'node:fs'
 import closeWithGrace from 'close-with-grace'
 import { ConfigError, loadConfig, readConfigFile } from './plugins/config-loader.js'
 import { buildServer, listen } from './server.js'
@@ -6,6 +7,8 @@ import { flagsToConfig, USAGE } from './plugins/cli-flags.js'
 
 async function serve (argv: string[]): Promise<void> {
   const flags = flagsToConfig(argv)
+  // A .env beside the working directory fills variables the environment does not already set.
+  if (existsSync('.env')) process.loadEnvFile('.env')
   if (flags.help) {
     console.log(USAGE)
     return
