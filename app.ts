@@ -19,6 +19,7 @@ import authPlugin from './plugins/auth.js'
 import requestIdPlugin from './plugins/request-id.js'
 import openaiCustomProvider from './providers/openai-custom/index.js'
 import openrouterProvider from './providers/openai-openrouter/index.js'
+import claudeCustomProvider from './providers/claude-custom/index.js'
 import healthRoutes from './routes/health.js'
 import apiRoutes from './routes/api.js'
 
@@ -64,6 +65,7 @@ const gateway: FastifyPluginAsync<SwitchboardOptions> = async (fastify, opts) =>
 
   await fastify.register(openaiCustomProvider)
   await fastify.register(openrouterProvider)
+  await fastify.register(claudeCustomProvider)
 
   await fastify.register(healthRoutes)
   await fastify.register(apiRoutes)

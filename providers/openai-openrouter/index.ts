@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { OpenAICompatibleProvider } from '../shared/openai-compatible.js'
+import { shouldRegister } from '../shared/registration.js'
 
 /**
  * openai-openrouter: the OpenRouter preset. Its attribution headers (HTTP-Referer, X-Title) were checked as ASCII at
@@ -8,8 +9,7 @@ import { OpenAICompatibleProvider } from '../shared/openai-compatible.js'
  */
 async function openrouterProvider (fastify: FastifyInstance): Promise<void> {
   const c = fastify.gatewayConfig
-  const named = c.MODEL_PROVIDER.split(',').map(s => s.trim()).includes('openai-openrouter')
-  if (c.OPENROUTER_API_KEY === undefined && !named) return
+  if (!shouldRegister(c, 'openai-openrouter', c.OPENROUTER_API_KEY !== undefined)) return
   const headers: Record<string, string> = {}
   if (c.OPENROUTER_REFERER !== undefined) headers['http-referer'] = c.OPENROUTER_REFERER
   if (c.OPENROUTER_TITLE !== undefined) headers['x-title'] = c.OPENROUTER_TITLE

@@ -1,0 +1,42 @@
+import type { FastifyPluginAsync } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { ClaudeCountTokensRequest, ClaudeMessagesRequest } from '../../schemas/anthropic/messages-request.js'
+import { handleChat } from '../../plugins/chat-pipeline.js'
+import { countInputTokens } from '../../plugins/count-tokens.js'
+import { claudeCodec } from './codec/index.js'
+import { toClaudeModel, toClaudeModelList } from './models-render.js'
+
+/** The Anthropic Messages surface. Anthropic providers get the passthrough path. */
+const claudeRoutes: FastifyPluginAsync = async (fastify) => {
+  fastify.gatewaySurfaces.set('anthropic', {
+    protocol: 'anthropic',
+    renderError: err => claudeCodec.renderError(err),
+    renderModelList: toClaudeModelList,
+    renderModel: toClaudeModel
+  })
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+  const bodyLimit = fastify.gatewayConfig.BODY_LIMIT
+
+  app.post('/v1/messages', {
+    schema: { body: ClaudeMessagesRequest },
+    config: { protocol: 'anthropic' },
+    bodyLimit
+  }, async (request, reply) => await handleChat(fastify, request, reply, {
+    codec: claudeCodec,
+    body: request.body,
+    passthroughOperation: () => '/messages'
+  }))
+
+  app.post('/v1/messages/count_tokens', {
+    schema: { body: ClaudeCountTokensRequest },
+    config: { protocol: 'anthropic' },
+    bodyLimit
+  }, async (request) => {
+    // count_tokens bodies have no max_tokens; the codec wants one, and it does not change the count.
+    const canonical = claudeCodec.decodeRequest({ ...request.body, max_tokens: 1 }, fastify.gatewayTranslate)
+    const count = await countInputTokens(fastify, request, canonical)
+    return { input_tokens: count.tokens }
+  })
+}
+
+export default claudeRoutes
