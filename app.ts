@@ -20,6 +20,7 @@ import requestIdPlugin from './plugins/request-id.js'
 import openaiCustomProvider from './providers/openai-custom/index.js'
 import openrouterProvider from './providers/openai-openrouter/index.js'
 import claudeCustomProvider from './providers/claude-custom/index.js'
+import geminiCustomProvider from './providers/gemini-custom/index.js'
 import healthRoutes from './routes/health.js'
 import apiRoutes from './routes/api.js'
 
@@ -66,6 +67,7 @@ const gateway: FastifyPluginAsync<SwitchboardOptions> = async (fastify, opts) =>
   await fastify.register(openaiCustomProvider)
   await fastify.register(openrouterProvider)
   await fastify.register(claudeCustomProvider)
+  await fastify.register(geminiCustomProvider)
 
   await fastify.register(healthRoutes)
   await fastify.register(apiRoutes)

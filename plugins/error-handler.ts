@@ -27,7 +27,7 @@ export function detectProtocol (request: FastifyRequest): Protocol {
   const configured = request.routeOptions.config?.protocol
   if (configured !== undefined) return configured
   const url = request.url
-  if (url.includes('/v1beta/') || /\/v1\/models\/[^/?]+:/.test(url) || request.headers['x-goog-api-key'] !== undefined) return 'gemini'
+  if (url.includes('/v1beta/') || /\/v1\/models\/[^/?]+:/.test(url) || request.headers['x-goog-api-key'] !== undefined || /[?&]key=/.test(url)) return 'gemini'
   if (url.includes('/v1/messages') || request.headers['anthropic-version'] !== undefined) return 'anthropic'
   if (url.includes('/v1/responses')) return 'responses'
   return 'openai'

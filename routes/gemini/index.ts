@@ -1,0 +1,89 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import { TypeCompiler } from '@sinclair/typebox/compiler'
+import type { TSchema } from '@sinclair/typebox'
+import { GeminiCountTokensRequest, GeminiGenerateRequest } from '../../schemas/gemini/generate-request.js'
+import { handleChat } from '../../plugins/chat-pipeline.js'
+import { countInputTokens } from '../../plugins/count-tokens.js'
+import { formatPath } from '../../plugins/error-handler.js'
+import { invalidRequest, notFound } from '../../plugins/gateway-error.js'
+import { collectModels } from '../models.js'
+import { geminiCodec } from './codec/index.js'
+import { toGeminiModel, toGeminiModelList } from './models-render.js'
+
+const checkGenerate = TypeCompiler.Compile(GeminiGenerateRequest)
+const checkCount = TypeCompiler.Compile(GeminiCountTokensRequest)
+
+/** Validates a body against a compiled schema, naming the first bad field. */
+function validate<T extends TSchema> (check: ReturnType<typeof TypeCompiler.Compile<T>>, body: unknown): void {
+  if (check.Check(body)) return
+  const first = check.Errors(body).First()
+  const field = first === undefined ? 'body' : formatPath(first.path) || 'body'
+  throw invalidRequest(`Invalid field "${field}": ${first?.message ?? 'invalid value'}`, field)
+}
+
+/** "gemini-2.5-flash:streamGenerateContent" → model and method (the colon form cannot be a route parameter). */
+function parseTarget (raw: string): { model: string, method: string } {
+  const decoded = decodeURIComponent(raw)
+  const colon = decoded.lastIndexOf(':')
+  if (colon <= 0) throw notFound(`Unknown Gemini method in "${decoded}": expected models/{model}:{method}`)
+  return { model: decoded.slice(0, colon).replace(/^models\//, ''), method: decoded.slice(colon + 1) }
+}
+
+/** The Gemini API surface under /v1beta and /v1. Gemini providers get the passthrough path. */
+const geminiRoutes: FastifyPluginAsync = async (fastify) => {
+  fastify.gatewaySurfaces.set('gemini', {
+    protocol: 'gemini',
+    renderError: err => geminiCodec.renderError(err),
+    renderModelList: toGeminiModelList,
+    renderModel: toGeminiModel
+  })
+  const bodyLimit = fastify.gatewayConfig.BODY_LIMIT
+
+  async function generate (request: FastifyRequest, reply: FastifyReply, model: string, stream: boolean): Promise<FastifyReply> {
+    validate(checkGenerate, request.body)
+    const query = request.query as Record<string, unknown>
+    const sse = query.alt === 'sse'
+    const body = { ...(request.body as GeminiGenerateRequest), model, stream }
+    return await handleChat(fastify, request, reply, {
+      codec: geminiCodec,
+      body,
+      framing: stream && !sse ? 'json-array' : 'sse',
+      passthroughOperation: (upstreamModel, isStream) => isStream
+        ? `/models/${encodeURIComponent(upstreamModel)}:streamGenerateContent${sse ? '?alt=sse' : ''}`
+        : `/models/${encodeURIComponent(upstreamModel)}:generateContent`
+    })
+  }
+
+  async function countTokens (request: FastifyRequest, model: string): Promise<Record<string, unknown>> {
+    validate(checkCount, request.body)
+    const body = request.body as GeminiCountTokensRequest
+    const inner = (body.generateContentRequest ?? { contents: body.contents ?? [] }) as GeminiGenerateRequest
+    const canonical = geminiCodec.decodeRequest({ ...inner, model, stream: false }, fastify.gatewayTranslate)
+    const count = await countInputTokens(fastify, request, canonical)
+    return { totalTokens: count.tokens }
+  }
+
+  for (const version of ['/v1beta', '/v1']) {
+    fastify.post(`${version}/models/*`, { config: { protocol: 'gemini' }, bodyLimit }, async (request, reply) => {
+      const { model, method } = parseTarget((request.params as Record<string, string>)['*'] ?? '')
+      switch (method) {
+        case 'generateContent': return await generate(request, reply, model, false)
+        case 'streamGenerateContent': return await generate(request, reply, model, true)
+        case 'countTokens': return await countTokens(request, model)
+        default: throw notFound(`Unsupported Gemini method "${method}"`)
+      }
+    })
+  }
+
+  fastify.get('/v1beta/models', { config: { protocol: 'gemini' } }, async (request) =>
+    toGeminiModelList(await collectModels(fastify, request), request.query as Record<string, unknown>))
+
+  fastify.get<{ Params: { model: string } }>('/v1beta/models/:model', { config: { protocol: 'gemini' } }, async (request) => {
+    const id = decodeURIComponent(request.params.model).replace(/^models\//, '')
+    const model = (await collectModels(fastify, request)).find(m => m.id === id)
+    if (model === undefined) throw notFound(`models/${id} is not found or is not served by the configured providers`)
+    return toGeminiModel(model)
+  })
+}
+
+export default geminiRoutes
