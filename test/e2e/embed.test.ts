@@ -1,0 +1,53 @@
+import t from 'tap'
+import OpenAI from 'openai'
+import Fastify from 'fastify'
+import type { AddressInfo } from 'node:net'
+import { buildHostApp } from '../../examples/embed/app.js'
+import switchboard from '../../app.js'
+import { startFakeOpenAI } from '../fakes/openai-upstream.js'
+
+t.test('embedded under a prefix: both apps work and their hooks stay apart', async t => {
+  const upstream = await startFakeOpenAI()
+  const app = await buildHostApp({ OPENAI_BASE_URL: `${upstream.url}/v1`, REQUIRED_API_KEY: 'gw-key' })
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
+  t.teardown(async () => { await upstream.close() })
+
+  t.same(await (await fetch(`${url}/`)).json(), { app: 'host' }, 'host route')
+  t.equal((await fetch(`${url}/api/profile`)).status, 403, 'host auth guards host routes')
+  t.equal((await fetch(`${url}/api/profile`, { headers: { 'x-host-token': 'host-secret' } })).status, 200)
+
+  const client = new OpenAI({ apiKey: 'gw-key', baseURL: `${url}/llm/v1`, maxRetries: 0 })
+  const res = await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] })
+  t.equal(res.choices[0]?.message.content, 'echo: hi', 'gateway route under the prefix, without the host token')
+  t.equal((await fetch(`${url}/llm/v1/models`)).status, 401, 'the gateway key guards only the gateway')
+  t.equal((await fetch(`${url}/llm/health`)).status, 200)
+  const missing = await fetch(`${url}/nothing-here`)
+  t.equal(missing.status, 404)
+  t.notOk('error' in (await missing.json() as object) && false, 'host 404 is the host\'s')
+
+  // Closing the host app closes the gateway's upstream connections.
+  t.ok(upstream.openSockets() > 0, 'keep-alive connection to the upstream is open')
+  await app.close()
+  await new Promise(resolve => setTimeout(resolve, 100))
+  t.equal(upstream.openSockets(), 0, 'closing the app closed the gateway\'s connection pool')
+})
+
+t.test('two instances in one process do not interfere', async t => {
+  const a = await startFakeOpenAI()
+  const b = await startFakeOpenAI()
+  const app = Fastify()
+  await app.register(switchboard, { prefix: '/a', config: { OPENAI_BASE_URL: `${a.url}/v1`, REQUIRED_API_KEY: 'key-a' } })
+  await app.register(switchboard, { prefix: '/b', config: { OPENAI_BASE_URL: `${b.url}/v1`, REQUIRED_API_KEY: 'key-b' } })
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
+  t.teardown(async () => { await app.close(); await a.close(); await b.close() })
+  const ca = new OpenAI({ apiKey: 'key-a', baseURL: `${url}/a/v1`, maxRetries: 0 })
+  const cb = new OpenAI({ apiKey: 'key-b', baseURL: `${url}/b/v1`, maxRetries: 0 })
+  await ca.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'to a' }] })
+  await cb.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'to b' }] })
+  t.equal(a.requests.filter(r => r.url.includes('chat')).length, 1)
+  t.equal(b.requests.filter(r => r.url.includes('chat')).length, 1)
+  const wrong = new OpenAI({ apiKey: 'key-a', baseURL: `${url}/b/v1`, maxRetries: 0 })
+  await t.rejects(wrong.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] }), OpenAI.AuthenticationError)
+})
