@@ -14,6 +14,7 @@ import errorHandlerPlugin from './plugins/error-handler.js'
 import providerRegistryPlugin from './plugins/provider-registry.js'
 import exchangesPlugin from './plugins/exchanges.js'
 import promptLogPlugin from './plugins/prompt-log.js'
+import metricsPlugin from './plugins/metrics.js'
 import systemPromptPlugin from './plugins/system-prompt.js'
 import authPlugin from './plugins/auth.js'
 import requestIdPlugin from './plugins/request-id.js'
@@ -22,6 +23,7 @@ import openrouterProvider from './providers/openai-openrouter/index.js'
 import claudeCustomProvider from './providers/claude-custom/index.js'
 import geminiCustomProvider from './providers/gemini-custom/index.js'
 import healthRoutes from './routes/health.js'
+import metricsRoutes from './routes/metrics.js'
 import apiRoutes from './routes/api.js'
 
 declare module 'fastify' {
@@ -61,6 +63,7 @@ const gateway: FastifyPluginAsync<SwitchboardOptions> = async (fastify, opts) =>
   await fastify.register(providerRegistryPlugin)
   await fastify.register(exchangesPlugin)
   await fastify.register(promptLogPlugin)
+  await fastify.register(metricsPlugin)
   await fastify.register(systemPromptPlugin)
   await fastify.register(authPlugin)
 
@@ -70,6 +73,7 @@ const gateway: FastifyPluginAsync<SwitchboardOptions> = async (fastify, opts) =>
   await fastify.register(geminiCustomProvider)
 
   await fastify.register(healthRoutes)
+  await fastify.register(metricsRoutes)
   await fastify.register(apiRoutes)
   await fastify.register(apiRoutes, { prefix: '/:provider' })
 }

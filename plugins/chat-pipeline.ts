@@ -132,6 +132,7 @@ export async function handleChat<Body> (fastify: FastifyInstance, request: Fasti
   }
 
   let outcome: Outcome
+  const dispatchAt = performance.now()
   try {
     const run = await runAttempts(targets, policy, controller.signal, async (target, n) => {
       request.log.debug({ provider: target.provider.id, model: target.model, attempt: n }, 'upstream attempt')
@@ -141,7 +142,7 @@ export async function handleChat<Body> (fastify: FastifyInstance, request: Fasti
     record.provider = run.target.provider.id
     record.model = run.target.model
     record.attempts = run.attempts
-    record.upstreamMs = performance.now() - startedAt
+    record.overheadMs = dispatchAt - startedAt
   } catch (err) {
     if (err instanceof ClientAbortError) {
       finish({ status: 499, error: { kind: 'client_abort', message: err.message } })
@@ -169,9 +170,12 @@ async function sendOutcome<Body> (
   const framing = call.framing ?? 'sse'
   const reader = fastify.gatewayProviders.reader(call.codec.protocol)
 
+  const answeredAt = performance.now()
+  const overhead = (record.overheadMs ?? 0)
   if (outcome.kind === 'response') {
     const payload = call.codec.encodeResponse(outcome.response, canonical, tctx)
-    finish({ response: outcome.response, usage: outcome.response.usage, ttfbMs: performance.now() - startedAt })
+    const now = performance.now()
+    finish({ response: outcome.response, usage: outcome.response.usage, ttfbMs: now - startedAt, overheadMs: overhead + now - answeredAt })
     return await reply.code(200).type('application/json').send(payload)
   }
 
@@ -181,9 +185,11 @@ async function sendOutcome<Body> (
     const { res } = outcome
     if (!canonical.stream) {
       const buf = await readAll(res.body)
-      const json = wantsContent || fastify.gatewayExchanges.active ? parseJson(buf) : undefined
+      const bodyAt = performance.now()
+      const json = fastify.gatewayExchanges.active ? parseJson(buf) : undefined
       const response = json !== undefined && reader !== undefined ? safeDecode(() => reader.decodeResponse(json, tctx)) : undefined
-      finish({ ...(response === undefined ? {} : { response, usage: response.usage }), ttfbMs: performance.now() - startedAt })
+      const now = performance.now()
+      finish({ ...(response === undefined ? {} : { response, usage: response.usage }), ttfbMs: now - startedAt, overheadMs: overhead + now - bodyAt })
       return await reply.code(res.status).headers(res.headers).send(buf)
     }
     const report: StreamReport = {}

@@ -23,8 +23,11 @@ export interface ExchangeRecord {
   latencyMs: number
   /** Time until the first byte was written to the client. */
   ttfbMs?: number
-  /** Time spent waiting on the upstream (for the gateway-overhead metric). */
-  upstreamMs?: number
+  /**
+   * The gateway's own time: from arrival to the upstream call, plus (non-stream) from the upstream's complete answer
+   * to the reply. Backoff between retries is not counted.
+   */
+  overheadMs?: number
   attempts: number
 }
 
