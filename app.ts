@@ -13,6 +13,7 @@ import transportPlugin from './plugins/transport-plugin.js'
 import errorHandlerPlugin from './plugins/error-handler.js'
 import providerRegistryPlugin from './plugins/provider-registry.js'
 import exchangesPlugin from './plugins/exchanges.js'
+import poolsPlugin from './plugins/pools.js'
 import promptLogPlugin from './plugins/prompt-log.js'
 import metricsPlugin from './plugins/metrics.js'
 import systemPromptPlugin from './plugins/system-prompt.js'
@@ -24,6 +25,7 @@ import claudeCustomProvider from './providers/claude-custom/index.js'
 import geminiCustomProvider from './providers/gemini-custom/index.js'
 import healthRoutes from './routes/health.js'
 import metricsRoutes from './routes/metrics.js'
+import adminRoutes from './routes/admin.js'
 import apiRoutes from './routes/api.js'
 
 declare module 'fastify' {
@@ -61,6 +63,7 @@ const gateway: FastifyPluginAsync<SwitchboardOptions> = async (fastify, opts) =>
   await fastify.register(errorHandlerPlugin)
   await fastify.register(requestIdPlugin)
   await fastify.register(providerRegistryPlugin)
+  await fastify.register(poolsPlugin)
   await fastify.register(exchangesPlugin)
   await fastify.register(promptLogPlugin)
   await fastify.register(metricsPlugin)
@@ -74,6 +77,7 @@ const gateway: FastifyPluginAsync<SwitchboardOptions> = async (fastify, opts) =>
 
   await fastify.register(healthRoutes)
   await fastify.register(metricsRoutes)
+  await fastify.register(adminRoutes)
   await fastify.register(apiRoutes)
   await fastify.register(apiRoutes, { prefix: '/:provider' })
 }

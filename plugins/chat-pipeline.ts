@@ -6,7 +6,8 @@ import type { SurfaceCodec, SystemEdit } from '../routes/surface-codec.js'
 import { runAttempts } from './attempts.js'
 import type { ExchangeRecord } from './exchanges.js'
 import { isGatewayError } from './gateway-error.js'
-import { resolveTargets, type RouteTarget } from './router.js'
+import { planTargets, type RouteTarget } from './router.js'
+import { applyAlias } from './aliases.js'
 import { SSE_HEADERS } from './sse-writer.js'
 import { StreamAccumulator } from './stream-accumulator.js'
 import { encodeStream, PassthroughTap, relayStream, type Framing, type StreamReport } from './stream-reply.js'
@@ -91,8 +92,11 @@ export async function handleChat<Body> (fastify: FastifyInstance, request: Fasti
   const startedAt = performance.now()
   const time = new Date().toISOString()
   const tctx = fastify.gatewayTranslate
-  const canonical = call.codec.decodeRequest(call.body, tctx)
-  const targets = resolveTargets(fastify, request, canonical.model)
+  const decoded = call.codec.decodeRequest(call.body, tctx)
+  const alias = applyAlias(fastify.gatewayConfig, decoded)
+  const canonical = alias.request
+  const plan = await planTargets(fastify, request, canonical.model, alias.provider)
+  const targets = plan.targets
   const edit = fastify.systemPromptEdit()
   if (edit !== undefined) canonical.system = edit(canonical.system)
 
@@ -134,10 +138,14 @@ export async function handleChat<Body> (fastify: FastifyInstance, request: Fasti
   let outcome: Outcome
   const dispatchAt = performance.now()
   try {
-    const run = await runAttempts(targets, policy, controller.signal, async (target, n) => {
+    const run = await runAttempts(plan, policy, fastify.gatewayPools, controller.signal, request.log, async (target, n) => {
       request.log.debug({ provider: target.provider.id, model: target.model, attempt: n }, 'upstream attempt')
-      return await attempt(c.PASSTHROUGH, call, canonical, edit, target, ctx)
+      return await attempt(c.PASSTHROUGH && !alias.forcesParams, call, canonical, edit, target, ctx)
     })
+    if (run.lease !== undefined) {
+      const lease = run.lease
+      reply.raw.once('close', () => { lease.release().catch(() => {}) })
+    }
     outcome = run.result
     record.provider = run.target.provider.id
     record.model = run.target.model

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { ChatRequest } from '../schemas/canonical.js'
-import { resolveTargets } from './router.js'
+import { planTargets } from './router.js'
 import { estimateInputTokens } from './token-estimate.js'
 import { ClientAbortError } from './upstream-errors.js'
 
@@ -12,7 +12,7 @@ export interface TokenCount {
 
 /** Counts a request's input tokens with the routed provider's count API, or estimates with a real tokenizer. */
 export async function countInputTokens (fastify: FastifyInstance, request: FastifyRequest, req: ChatRequest): Promise<TokenCount> {
-  const target = resolveTargets(fastify, request, req.model)[0]
+  const target = (await planTargets(fastify, request, req.model)).targets[0]
   const edit = fastify.systemPromptEdit()
   const edited = edit === undefined ? req : { ...req, system: edit(req.system) }
   if (target?.provider.countTokens === undefined) return { tokens: estimateInputTokens(edited), estimated: true }

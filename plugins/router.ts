@@ -1,11 +1,26 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Provider } from '../providers/types.js'
 import { GatewayError, invalidRequest } from './gateway-error.js'
+import { selectMember, type SkipReason } from './pool/selector.js'
 
 export interface RouteTarget {
   provider: Provider
   /** The model to ask the upstream for. */
   model: string
+}
+
+export interface SkippedTarget {
+  id: string
+  model: string
+  reason: SkipReason
+  /** Epoch ms when a cooled-down member is back. */
+  until?: number
+}
+
+export interface RoutePlan {
+  /** Who to try, in order: the pool's pick, its failover order, then the fallback chain. */
+  targets: RouteTarget[]
+  skipped: SkippedTarget[]
 }
 
 function headerValue (request: FastifyRequest, name: string): string | undefined {
@@ -50,8 +65,41 @@ export function chooseModel (fastify: FastifyInstance, provider: Provider, reque
   return model
 }
 
-/** The ordered candidates for one request: the provider type's instances (pools reorder and filter them). */
-export function resolveTargets (fastify: FastifyInstance, request: FastifyRequest, requestedModel: string): RouteTarget[] {
-  const { type, model } = chooseProviderType(fastify, request, requestedModel)
-  return fastify.gatewayProviders.ofType(type).map(provider => ({ provider, model: chooseModel(fastify, provider, model) }))
+/** The (type, model) pairs to try: the chosen one, providerFallbackChain's types, then modelFallbackMapping. */
+function fallbackChain (fastify: FastifyInstance, type: string, model: string): Array<{ type: string, model: string }> {
+  const c = fastify.gatewayConfig
+  const chain = [{ type, model }]
+  for (const next of c.providerFallbackChain[type] ?? []) {
+    if (fastify.gatewayProviders.has(next) && !chain.some(p => p.type === next && p.model === model)) chain.push({ type: next, model })
+  }
+  const mapped = c.modelFallbackMapping[model]
+  if (mapped !== undefined && fastify.gatewayProviders.has(mapped.targetProviderType)) chain.push({ type: mapped.targetProviderType, model: mapped.targetModel })
+  return chain
+}
+
+/**
+ * The ordered targets for one request. Each provider type's instances are filtered and ordered by the pool
+ * selector (health, model lists, concurrency, strategy); fallback types follow.
+ */
+export async function planTargets (fastify: FastifyInstance, request: FastifyRequest, requestedModel: string, forcedType?: string): Promise<RoutePlan> {
+  const first = forcedType === undefined ? chooseProviderType(fastify, request, requestedModel) : { type: forcedType, model: requestedModel }
+  if (forcedType !== undefined && !fastify.gatewayProviders.has(forcedType)) throw unknownProvider(fastify, forcedType)
+  const pools = fastify.gatewayPools
+  const plan: RoutePlan = { targets: [], skipped: [] }
+  for (const { type, model } of fallbackChain(fastify, first.type, first.model)) {
+    const instances = fastify.gatewayProviders.ofType(type)
+    const byId = new Map(instances.map(p => [p.id, p]))
+    const selection = await selectMember(instances.map(p => pools.meta(p.id)), model, pools.strategyOf(type), {
+      store: fastify.gatewayState,
+      health: pools.health,
+      concurrency: pools.concurrency,
+      poolKey: type
+    })
+    for (const meta of selection.candidates) {
+      const provider = byId.get(meta.id)
+      if (provider !== undefined) plan.targets.push({ provider, model: chooseModel(fastify, provider, model) })
+    }
+    for (const s of selection.skipped) plan.skipped.push({ id: s.member.id, model, reason: s.reason, ...(s.until === undefined ? {} : { until: s.until }) })
+  }
+  return plan
 }

@@ -97,8 +97,32 @@ export const GatewayConfig = Type.Object({
   CRON_NEAR_MINUTES: Int('Refresh OAuth tokens this many minutes before they expire', 15),
   CRON_REFRESH_TOKEN: Type.Boolean({ description: 'Refresh OAuth tokens in the background ahead of expiry', default: true }),
 
-  // Pools and shared state
-  PROVIDER_POOLS_FILE_PATH: Type.Optional(Str('AIClient-2-API provider_pools.json')),
+  // Pools, routing and shared state
+  PROVIDER_POOLS_FILE_PATH: Type.Optional(Str('Pools file: AIClient-2-API provider_pools.json, or the native shape of PROVIDER_POOLS')),
+  PROVIDER_POOLS: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Native pools: { type: { strategy, members: [...] } } (see docs/operations.md)' })),
+  POOL_STRATEGY: Type.Union([Type.Literal('weighted-round-robin'), Type.Literal('least-busy'), Type.Literal('fill-first')], { default: 'weighted-round-robin' }),
+  POOL_COOLDOWN_SCOPE: Type.Union([Type.Literal('member'), Type.Literal('model')], { default: 'member' }),
+  POOL_MAX_COOLDOWN_MS: Int('Cap on any cooldown, Retry-After and quota-reset hints included', 600_000),
+  POOL_RATE_LIMIT_COOLDOWN_MS: Int('Cooldown after a 429 without a Retry-After', 10_000),
+  POOL_AUTH_COOLDOWN_MS: Int('Cooldown after 401/403/402 (after a refresh attempt)', 300_000),
+  POOL_FAILURE_THRESHOLD: Int('5xx/network failures within the window that cool a credential down', 3, 1),
+  POOL_FAILURE_WINDOW_MS: Int('Window for POOL_FAILURE_THRESHOLD', 60_000, 1),
+  POOL_FAILURE_COOLDOWN_MS: Int('Cooldown after repeated failures', 30_000),
+  HEALTH_CHECK_INTERVAL_MS: Int('Scheduled health checks of pool members with healthCheck enabled (0 = off)', 0),
+  providerFallbackChain: Type.Record(Type.String(), Type.Array(Type.String()), { default: {}, description: 'When a provider type is exhausted, try these types in order (AIClient-2-API key)' }),
+  modelFallbackMapping: Type.Record(Type.String(), Type.Object({ targetProviderType: Type.String(), targetModel: Type.String() }), { default: {}, description: 'When a model is exhausted everywhere, try this provider and model (AIClient-2-API key)' }),
+  MODEL_ALIASES: Type.Record(Type.String(), Type.Object({
+    provider: Type.Optional(Type.String()),
+    model: Type.String(),
+    params: Type.Optional(Type.Record(Type.String(), Type.Unknown()))
+  }), { default: {}, description: 'alias → provider + model + forced parameters (temperature, maxTokens, reasoningEffort…)' }),
+  CLIENT_KEYS: Type.Array(Type.Object({
+    name: Type.String({ minLength: 1 }),
+    key: Type.String({ minLength: 8 }),
+    requestsPerMinute: Type.Optional(Type.Integer({ minimum: 1 })),
+    tokensPerMinute: Type.Optional(Type.Integer({ minimum: 1 })),
+    models: Type.Optional(Type.Array(Type.String()))
+  }), { default: [], description: 'Named client keys with their own limits, besides REQUIRED_API_KEY' }),
   REDIS_URL: Type.Optional(Str('Redis URL for state shared between instances')),
   REDIS_KEY_PREFIX: Str('Prefix of every Redis key', { default: 'switchboard:' })
 })
@@ -108,5 +132,5 @@ export type GatewayConfig = Static<typeof GatewayConfig>
 export const SECRET_KEYS: ReadonlySet<string> = new Set([
   'REQUIRED_API_KEY', 'OPENAI_API_KEY', 'OPENROUTER_API_KEY', 'CLAUDE_API_KEY', 'GEMINI_API_KEY',
   'GEMINI_OAUTH_CREDS_BASE64', 'KIRO_OAUTH_CREDS_BASE64', 'OPENAI_RESPONSES_API_KEY', 'REDIS_URL', 'PROXY_URL',
-  'OPENAI_EXTRA_HEADERS'
+  'OPENAI_EXTRA_HEADERS', 'CLIENT_KEYS', 'PROVIDER_POOLS'
 ])
