@@ -95,6 +95,7 @@ export async function handleChat<Body> (fastify: FastifyInstance, request: Fasti
   const decoded = call.codec.decodeRequest(call.body, tctx)
   const alias = applyAlias(fastify.gatewayConfig, decoded)
   const canonical = alias.request
+  fastify.gatewayClients.checkModel(request.clientKey, canonical.model)
   const plan = await planTargets(fastify, request, canonical.model, alias.provider)
   const targets = plan.targets
   const edit = fastify.systemPromptEdit()
@@ -118,6 +119,7 @@ export async function handleChat<Body> (fastify: FastifyInstance, request: Fasti
   const record: ExchangeRecord = {
     time,
     requestId: request.id,
+    ...(request.clientKey === undefined ? {} : { clientKey: request.clientKey.name }),
     surface: call.codec.protocol,
     provider: targets[0]?.provider.id ?? '',
     model: targets[0]?.model ?? canonical.model,

@@ -7,6 +7,8 @@ export interface ExchangeRecord {
   /** ISO time the request arrived. */
   time: string
   requestId: string
+  /** Name of the client key used (never the key itself). */
+  clientKey?: string
   surface: Protocol
   provider: string
   model: string
