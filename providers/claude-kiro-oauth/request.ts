@@ -59,9 +59,10 @@ export function toKiroRequest (req: ChatRequest, opts: KiroRequestOptions): Kiro
   const currentTurn: UserTurn = current === undefined ? { text: '', images: [], toolResults: [] } : toUserTurn(current)
   const placeholder = current === undefined ? CONTINUE_CONTENT : undefined
   const message = userMessage(currentTurn, history.length === 0 ? system : '', opts.model, origin, placeholder)
-  const context = message.userInputMessageContext ?? {}
-  if (req.tools !== undefined && req.tools.length > 0) context.tools = toKiroTools(req.tools)
-  if (context.tools !== undefined || context.toolResults !== undefined) message.userInputMessageContext = context
+  if (req.tools !== undefined && req.tools.length > 0) {
+    // Key order as the IDE sends it: tools, then toolResults.
+    message.userInputMessageContext = { tools: toKiroTools(req.tools), ...message.userInputMessageContext }
+  }
   const adaptive = opts.adaptiveThinking ?? KIRO_MODELS.find((m) => m.kiroId === opts.model)?.adaptiveThinking ?? false
   const thinking = kiroThinkingFields(req.reasoning, adaptive)
   if (thinking !== undefined) message.additionalModelRequestFields = thinking
