@@ -47,24 +47,33 @@ function corruptFrame (detail: string, cause?: unknown): GatewayError {
 export class EventStreamFramer {
   private chunks: Uint8Array[] = []
   private buffered = 0
+  /** Corruption found after good frames in the same chunk: those are returned first, this is thrown next. */
+  private failure: unknown
 
   /** Adds bytes; returns the frames completed by them (possibly none). Throws GatewayError 502 on corruption. */
   push (chunk: Uint8Array): KiroFrame[] {
+    if (this.failure !== undefined) throw this.failure
     if (chunk.byteLength > 0) {
       this.chunks.push(chunk)
       this.buffered += chunk.byteLength
     }
     const frames: KiroFrame[] = []
-    while (this.buffered >= PRELUDE_LENGTH) {
-      const total = this.checkPrelude(this.peek(PRELUDE_LENGTH))
-      if (this.buffered < total) break
-      frames.push(decodeFrame(this.take(total)))
+    try {
+      while (this.buffered >= PRELUDE_LENGTH) {
+        const total = this.checkPrelude(this.peek(PRELUDE_LENGTH))
+        if (this.buffered < total) break
+        frames.push(decodeFrame(this.take(total)))
+      }
+    } catch (err) {
+      if (frames.length === 0) throw err
+      this.failure = err
     }
     return frames
   }
 
   /** Call at the end of the body: leftover bytes mean the upstream cut a frame short. */
   end (): void {
+    if (this.failure !== undefined) throw this.failure
     if (this.buffered > 0) throw corruptFrame(`stream ended inside a frame, ${this.buffered} bytes left over`)
   }
 

@@ -126,3 +126,13 @@ t.test('non-JSON and empty payloads', async (t) => {
   t.same(codecFrames[0], { messageType: 'exception', eventType: '', exceptionType: 'ThrottlingException', payload: { message: 'slow down' } })
   t.same(codecFrames[1], { messageType: 'error', eventType: '', errorCode: 'InternalError', errorMessage: 'boom', payload: undefined })
 })
+
+t.test('good frames before a corrupt one in the same chunk are delivered first', async (t) => {
+  const bad = Buffer.from(stream)
+  const third = encodeKiroFrame(events[0]!).length + encodeKiroFrame(events[1]!).length
+  bad[third + 8] = (bad[third + 8] ?? 0) ^ 0xff // prelude CRC of the third frame
+  const framer = new EventStreamFramer()
+  t.same(framer.push(bad), expected.slice(0, 2))
+  expectCorrupt(t, () => framer.push(new Uint8Array(0)), /prelude CRC/)
+  expectCorrupt(t, () => framer.end(), /prelude CRC/)
+})
