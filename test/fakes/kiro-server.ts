@@ -106,66 +106,74 @@ function field (body: unknown, name: string): unknown {
   return typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined
 }
 
-export async function startFakeKiro (opts: FakeKiroOptions = {}): Promise<FakeKiro> {
-  let accessToken = opts.accessToken ?? 'access-1'
-  let refreshToken = opts.refreshToken ?? 'refresh-1'
-  let issued = 1
-  let script: FakeKiroEvent[] = []
-  let fault: FakeKiroFault | undefined
-  const requests: RecordedRequest[] = []
+/** The fake's state and request handling; startFakeKiro wraps it in a server. */
+class FakeKiroUpstream {
+  accessToken: string
+  refreshToken: string
+  script: FakeKiroEvent[] = []
+  fault: FakeKiroFault | undefined
+  readonly requests: RecordedRequest[] = []
+  private issued = 1
 
-  function issueTokens (): { accessToken: string, refreshToken: string } {
-    issued++
-    accessToken = `access-${issued}`
-    if (opts.rotateRefreshToken === true) refreshToken = `refresh-${issued}`
-    return { accessToken, refreshToken }
+  constructor (private readonly opts: FakeKiroOptions) {
+    this.accessToken = opts.accessToken ?? 'access-1'
+    this.refreshToken = opts.refreshToken ?? 'refresh-1'
   }
 
-  function refresh (res: ServerResponse, body: unknown, idc: boolean): void {
-    const clientOk = !idc || (field(body, 'clientId') === (opts.clientId ?? 'client-1') &&
-      field(body, 'clientSecret') === (opts.clientSecret ?? 'secret-1') && field(body, 'grantType') === 'refresh_token')
-    if (!clientOk || field(body, 'refreshToken') !== refreshToken) {
+  async handle (req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readJsonBody(req)
+    const path = (req.url ?? '/').split('?')[0] ?? '/'
+    this.requests.push({ method: req.method ?? 'GET', path, headers: req.headers, body })
+    if (req.method === 'POST' && path === '/refreshToken') return this.refresh(res, body, false)
+    if (req.method === 'POST' && path === '/token') return this.refresh(res, body, true)
+    if (req.method !== 'POST' || path !== '/generateAssistantResponse') return sendJson(res, 404, { message: 'Not found' })
+    const fault = this.fault
+    this.fault = undefined
+    if (fault !== undefined && answerFault(res, fault)) return
+    if (req.headers.authorization !== `Bearer ${this.accessToken}`) {
+      return sendJson(res, 403, { message: 'The bearer token included in the request is invalid.', reason: null })
+    }
+    await this.stream(res, fault)
+  }
+
+  private refresh (res: ServerResponse, body: unknown, idc: boolean): void {
+    const clientOk = !idc || (field(body, 'clientId') === (this.opts.clientId ?? 'client-1') &&
+      field(body, 'clientSecret') === (this.opts.clientSecret ?? 'secret-1') && field(body, 'grantType') === 'refresh_token')
+    if (!clientOk || field(body, 'refreshToken') !== this.refreshToken) {
       sendJson(res, 400, { error: 'invalid_grant', error_description: 'Invalid refresh token provided' })
       return
     }
-    const tokens = issueTokens()
-    const expiresIn = opts.expiresIn ?? 3600
-    if (idc) sendJson(res, 200, { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresIn, tokenType: 'Bearer' })
-    else sendJson(res, 200, { ...tokens, profileArn: opts.profileArn ?? 'arn:aws:codewhisperer:us-east-1:123456789012:profile/FAKE', expiresIn })
+    this.issued++
+    this.accessToken = `access-${this.issued}`
+    if (this.opts.rotateRefreshToken === true) this.refreshToken = `refresh-${this.issued}`
+    const tokens = { accessToken: this.accessToken, refreshToken: this.refreshToken, expiresIn: this.opts.expiresIn ?? 3600 }
+    if (idc) sendJson(res, 200, { ...tokens, tokenType: 'Bearer' })
+    else sendJson(res, 200, { ...tokens, profileArn: this.opts.profileArn ?? 'arn:aws:codewhisperer:us-east-1:123456789012:profile/FAKE' })
   }
 
-  function answerFault (res: ServerResponse, f: FakeKiroFault): boolean {
-    switch (f.type) {
-      case 'bearer-invalid': sendJson(res, 403, { message: 'The bearer token included in the request is invalid.', reason: null }); return true
-      case 'suspended': sendJson(res, 403, { message: 'Your User ID temporarily is suspended.', reason: 'TEMPORARILY_SUSPENDED' }); return true
-      case 'throttle': sendJson(res, 429, { __type: 'com.amazon.aws.codewhisperer#ThrottlingException', message: 'Too many requests, please wait before trying again.' }); return true
-      case 'validation': sendJson(res, 400, { __type: 'com.amazon.aws.codewhisperer#ValidationException', message: f.message ?? 'Improperly formed request.', reason: f.reason ?? null }); return true
-      case 'quota': sendJson(res, 402, { message: 'You have reached the limit.', reason: 'MONTHLY_REQUEST_COUNT' }); return true
-      default: return false
-    }
-  }
-
-  function frames (f: FakeKiroFault | undefined): Uint8Array[] {
-    const out = script.map(encodeKiroFrame)
-    if (f?.type === 'bad-prelude-crc' || f?.type === 'bad-message-crc') {
-      const frame = out[f.frame ?? 0]
+  private frames (fault: FakeKiroFault | undefined): Uint8Array[] {
+    const out = this.script.map(encodeKiroFrame)
+    if (fault?.type === 'bad-prelude-crc' || fault?.type === 'bad-message-crc') {
+      const frame = out[fault.frame ?? 0]
       if (frame !== undefined) {
-        const at = f.type === 'bad-prelude-crc' ? 8 : frame.byteLength - 1
+        const at = fault.type === 'bad-prelude-crc' ? 8 : frame.byteLength - 1
         frame[at] = (frame[at] ?? 0) ^ 0xff
       }
     }
     return out
   }
 
-  async function stream (res: ServerResponse, f: FakeKiroFault | undefined): Promise<void> {
+  private async stream (res: ServerResponse, fault: FakeKiroFault | undefined): Promise<void> {
     res.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': 'fake-request-id' })
-    const all = frames(f)
-    const limit = f?.type === 'reset' ? f.afterFrames : all.length
-    const pieces = opts.chunkSize === undefined ? all.slice(0, limit) : split(Buffer.concat(all.slice(0, limit)), opts.chunkSize)
+    const all = this.frames(fault)
+    const limit = fault?.type === 'reset' ? fault.afterFrames : all.length
+    const chunkSize = this.opts.chunkSize
+    const pieces = chunkSize === undefined ? all.slice(0, limit) : split(Buffer.concat(all.slice(0, limit)), chunkSize)
     for (const piece of pieces) {
       if (!res.write(piece)) await once(res, 'drain')
     }
-    if (f?.type === 'reset') {
+    if (fault?.type === 'reset') {
+      // Half of the next frame, then the connection dies: a reset inside a frame.
       const next = all[limit]
       if (next !== undefined) res.write(next.subarray(0, Math.floor(next.byteLength / 2)))
       await new Promise((resolve) => setTimeout(resolve, 20))
@@ -174,23 +182,23 @@ export async function startFakeKiro (opts: FakeKiroOptions = {}): Promise<FakeKi
     }
     res.end()
   }
+}
 
+function answerFault (res: ServerResponse, fault: FakeKiroFault): boolean {
+  switch (fault.type) {
+    case 'bearer-invalid': sendJson(res, 403, { message: 'The bearer token included in the request is invalid.', reason: null }); return true
+    case 'suspended': sendJson(res, 403, { message: 'Your User ID temporarily is suspended.', reason: 'TEMPORARILY_SUSPENDED' }); return true
+    case 'throttle': sendJson(res, 429, { __type: 'com.amazon.aws.codewhisperer#ThrottlingException', message: 'Too many requests, please wait before trying again.' }); return true
+    case 'validation': sendJson(res, 400, { __type: 'com.amazon.aws.codewhisperer#ValidationException', message: fault.message ?? 'Improperly formed request.', reason: fault.reason ?? null }); return true
+    case 'quota': sendJson(res, 402, { message: 'You have reached the limit.', reason: 'MONTHLY_REQUEST_COUNT' }); return true
+    default: return false
+  }
+}
+
+export async function startFakeKiro (opts: FakeKiroOptions = {}): Promise<FakeKiro> {
+  const upstream = new FakeKiroUpstream(opts)
   const server = createServer((req, res) => {
-    void (async () => {
-      const body = await readJsonBody(req)
-      const path = (req.url ?? '/').split('?')[0] ?? '/'
-      requests.push({ method: req.method ?? 'GET', path, headers: req.headers, body })
-      if (req.method === 'POST' && path === '/refreshToken') return refresh(res, body, false)
-      if (req.method === 'POST' && path === '/token') return refresh(res, body, true)
-      if (req.method !== 'POST' || path !== '/generateAssistantResponse') return sendJson(res, 404, { message: 'Not found' })
-      const current = fault
-      fault = undefined
-      if (current !== undefined && answerFault(res, current)) return
-      if (req.headers.authorization !== `Bearer ${accessToken}`) {
-        return sendJson(res, 403, { message: 'The bearer token included in the request is invalid.', reason: null })
-      }
-      await stream(res, current)
-    })().catch(() => res.destroy())
+    upstream.handle(req, res).catch(() => res.destroy())
   })
   server.listen(0, '127.0.0.1')
   await once(server, 'listening')
@@ -200,12 +208,12 @@ export async function startFakeKiro (opts: FakeKiroOptions = {}): Promise<FakeKi
     apiUrl: `${url}/generateAssistantResponse`,
     socialRefreshUrl: `${url}/refreshToken`,
     idcRefreshUrl: `${url}/token`,
-    requests,
-    setScript: (events) => { script = events },
-    setFault: (f) => { fault = f },
-    validAccessToken: () => accessToken,
-    validRefreshToken: () => refreshToken,
-    expireAccessToken: () => { accessToken = `expired-${accessToken}` },
+    requests: upstream.requests,
+    setScript: (events) => { upstream.script = events },
+    setFault: (fault) => { upstream.fault = fault },
+    validAccessToken: () => upstream.accessToken,
+    validRefreshToken: () => upstream.refreshToken,
+    expireAccessToken: () => { upstream.accessToken = `expired-${upstream.accessToken}` },
     close: async () => {
       server.closeAllConnections()
       server.close()
