@@ -64,7 +64,7 @@ export function kiroErrorDetails (status: number, bodyText: string): UpstreamErr
   if (status === 402 || QUOTA_REASONS.some((r) => all.includes(r))) {
     return { status: 402, kind: 'billing', code: 'insufficient_quota', shouldRetry: false, message: `Kiro quota exhausted: ${message}` }
   }
-  if ((status === 401 || status === 403) && all.includes(BEARER_INVALID)) {
+  if (status === 401 || (status === 403 && all.includes(BEARER_INVALID))) {
     return { kind: 'authentication', code: KIRO_TOKEN_INVALID, message: `Kiro rejected the access token: ${message}` }
   }
   if (status === 403 && /temporarily\s*(is\s*)?suspended/i.test(all)) {
@@ -86,8 +86,11 @@ export function isKiroTokenInvalid (err: unknown): boolean {
   return isGatewayError(err) && err.code === KIRO_TOKEN_INVALID
 }
 
-/** In-stream exception frames (`:exception-type`) → HTTP status for the canonical error event. */
-export function statusForException (exceptionType: string | undefined): number {
+/** In-stream exception/error frames → HTTP status for the canonical error event (the message can override the type). */
+export function statusForStreamError (exceptionType: string, message: string): number {
+  const text = `${exceptionType} ${message}`
+  if (QUOTA_REASONS.some((r) => text.includes(r))) return 402
+  if (TOO_LONG_MARKERS.some((m) => text.includes(m))) return 400
   switch (exceptionType) {
     case 'ValidationException': return 400
     case 'AccessDeniedException': return 403

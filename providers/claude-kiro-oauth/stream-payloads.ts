@@ -131,7 +131,9 @@ export function readFrameError (frame: KiroFrame): { message: string, type: stri
   const payload = frame.payload
   const data = isRecord(payload) ? payload : {}
   const fromPayload = typeof data.message === 'string' ? data.message : typeof data.Message === 'string' ? data.Message : undefined
-  const type = frame.exceptionType ?? frame.errorCode ?? (typeof data.__type === 'string' ? data.__type : frame.messageType)
+  const rawType = frame.exceptionType ?? frame.errorCode ?? (typeof data.__type === 'string' ? data.__type : frame.messageType)
+  // "com.amazon.aws.codewhisperer#ThrottlingException" → "ThrottlingException"
+  const type = rawType.slice(rawType.lastIndexOf('#') + 1)
   const text = typeof payload === 'string' && payload.trim() !== '' ? payload.trim() : undefined
   return { message: fromPayload ?? frame.errorMessage ?? text ?? `Kiro stream ${frame.messageType}: ${type}`, type }
 }

@@ -1,7 +1,7 @@
 import type { StreamEvent, Usage } from '../../schemas/canonical.js'
 import type { TranslateContext } from '../../schemas/translate-context.js'
 import { readEventStreamBatches, type KiroFrame } from './event-stream-framer.js'
-import { statusForException } from './errors.js'
+import { statusForStreamError } from './errors.js'
 import { DEFAULT_CONTEXT_WINDOW } from './models.js'
 import { readFrameError, readKiroEvent, type ReasoningFragment, type ToolUseFragment } from './stream-payloads.js'
 import { TextToolCallFilter, type TextPiece } from './text-tool-calls.js'
@@ -65,8 +65,7 @@ class Decoder implements KiroStreamDecoder {
     this.ensureStart(out)
     if (frame.messageType === 'exception' || frame.messageType === 'error') {
       const { message, type } = readFrameError(frame)
-      const quota = /MONTHLY_REQUEST_COUNT|OVERAGE_REQUEST_LIMIT_EXCEEDED/.test(`${message} ${type}`)
-      this.fail(out, quota ? 402 : statusForException(type), message, type)
+      this.fail(out, statusForStreamError(type, message), message, type)
       return out
     }
     const event = readKiroEvent(frame)

@@ -25,6 +25,7 @@ t.test('403: an invalid bearer token asks for a refresh; a suspension is final',
   const suspended = errorFor(403, '{"message":"Your User ID (x) temporarily is suspended.","reason":"TEMPORARILY_SUSPENDED"}')
   t.match(suspended, { status: 403, kind: 'permission', code: KIRO_ACCOUNT_SUSPENDED, shouldRetry: false })
   t.notOk(isKiroTokenInvalid(suspended))
+  t.ok(isKiroTokenInvalid(errorFor(401, '{"message":"Unauthorized"}')), 'any 401 is worth one refresh')
   t.match(errorFor(403, '{"message":"AccessDeniedException"}'), { status: 403, kind: 'permission' })
 })
 

@@ -151,6 +151,8 @@ t.test('an exception frame becomes one error event and ends the stream', async (
   t.match(quota.at(-1), { type: 'error', status: 402 })
   const error = decode([{ messageType: 'error', errorCode: 'InternalFailure', errorMessage: 'Internal failure' }])
   t.same(error.at(-1), { type: 'error', status: 502, message: 'Internal failure', errorType: 'InternalFailure' })
+  const tooLong = decode([{ messageType: 'exception', exceptionType: 'com.amazon.aws.codewhisperer#ContentLengthExceededException', payload: { message: 'Input is too long.' } }])
+  t.same(tooLong.at(-1), { type: 'error', status: 400, message: 'Input is too long.', errorType: 'ContentLengthExceededException' })
   const invalid = decode([{ eventType: 'invalidStateEvent', payload: { reason: 'INVALID_TASK', message: 'bad' } }])
   t.same(invalid.at(-1), { type: 'error', status: 502, message: 'Kiro reported an invalid state (INVALID_TASK): bad', errorType: 'invalidStateEvent' })
 })
