@@ -10,8 +10,16 @@ const IMAGE_TOKENS = 1_600
 const DOCUMENT_PAGE_TOKENS = 1_500
 const PER_MESSAGE_OVERHEAD = 4
 
+// Text that happens to contain "<|endoftext|>" is ordinary text here, not a control token.
+const NO_SPECIAL = { disallowedSpecial: new Set<string>() }
+
 export function estimateTextTokens (text: string): number {
-  return text === '' ? 0 : countTokens(text)
+  if (text === '') return 0
+  try {
+    return countTokens(text, NO_SPECIAL)
+  } catch {
+    return Math.ceil(text.length / 4)
+  }
 }
 
 function partTokens (part: Part): number {

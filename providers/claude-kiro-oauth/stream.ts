@@ -5,7 +5,7 @@ import { statusForStreamError } from './errors.js'
 import { DEFAULT_CONTEXT_WINDOW } from './models.js'
 import { readFrameError, readKiroEvent, type ReasoningFragment, type ToolUseFragment } from './stream-payloads.js'
 import { TextToolCallFilter, type TextPiece } from './text-tool-calls.js'
-import { estimateTextTokens } from './token-estimate.js'
+import { estimateTextTokens } from '../../plugins/token-estimate.js'
 
 /**
  * Kiro event-stream frames → canonical stream events (FORMATS.md §6).
