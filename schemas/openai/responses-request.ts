@@ -45,10 +45,11 @@ export type ResponsesContentPart = Static<typeof ResponsesContentPart>
 /** A part of any other type: accepted by the schema, rejected by the codec with the field named. */
 const OtherPart = Type.Object({ type: Type.String() })
 
+/** Parts are checked one by one against ResponsesContentPart, so an unsupported part type is named as such. */
 export const ResponsesMessageItem = Type.Object({
   type: Type.Optional(Type.Literal('message')),
   role: Type.Union([Type.Literal('user'), Type.Literal('assistant'), Type.Literal('system'), Type.Literal('developer')]),
-  content: Type.Union([Type.String(), Type.Array(ResponsesContentPart)])
+  content: Type.Union([Type.String(), Type.Array(OtherPart)])
 })
 export type ResponsesMessageItem = Static<typeof ResponsesMessageItem>
 
@@ -64,10 +65,8 @@ export type ResponsesFunctionCallItem = Static<typeof ResponsesFunctionCallItem>
 export const ResponsesFunctionCallOutputItem = Type.Object({
   type: Type.Literal('function_call_output'),
   call_id: Type.String({ minLength: 1 }),
-  output: Type.Union([
-    Type.String(),
-    Type.Array(Type.Union([ResponsesInputText, ResponsesInputImage, ResponsesInputFile]))
-  ])
+  /** A string, or input_text / input_image / input_file parts (checked one by one). */
+  output: Type.Union([Type.String(), Type.Array(OtherPart)])
 })
 export type ResponsesFunctionCallOutputItem = Static<typeof ResponsesFunctionCallOutputItem>
 

@@ -11,7 +11,7 @@ import { decodeInput } from './decode-input.js'
  * text after the system-prompt hook rewrote it.
  */
 const MAPPED = new Set([
-  'model', 'input', 'instructions', 'tools', 'tool_choice', 'max_output_tokens', 'temperature', 'top_p', 'reasoning',
+  'model', 'input', 'tools', 'tool_choice', 'max_output_tokens', 'temperature', 'top_p', 'reasoning',
   'text', 'stream', 'metadata', 'parallel_tool_calls', 'user'
 ])
 
