@@ -79,13 +79,19 @@ export const ResponsesReasoningItem = Type.Object({
 })
 export type ResponsesReasoningItem = Static<typeof ResponsesReasoningItem>
 
-/** Any item: a message (whose `type` may be omitted) or a typed item such as `function_call` or `item_reference`. */
+/**
+ * Any item: a message (whose `type` may be omitted) or a typed item such as `function_call` or `item_reference`.
+ * The precise members come first for the static type; the last member admits every typed item at run time.
+ */
 export const ResponsesInputItem = Type.Union([
   Type.Object({
     type: Type.Optional(Type.Literal('message')),
     role: Type.String(),
     content: Type.Union([Type.String(), Type.Array(OtherPart)])
   }),
+  ResponsesFunctionCallItem,
+  ResponsesFunctionCallOutputItem,
+  ResponsesReasoningItem,
   Type.Object({ type: Type.String() })
 ])
 export type ResponsesInputItem = Static<typeof ResponsesInputItem>
@@ -100,11 +106,12 @@ export const ResponsesFunctionTool = Type.Object({
 export type ResponsesFunctionTool = Static<typeof ResponsesFunctionTool>
 
 /** Function tools (flat, unlike Chat Completions) and hosted tools (web_search, file_search, mcp, custom…). */
-export const ResponsesTool = Type.Object({ type: Type.String() })
+export const ResponsesTool = Type.Union([ResponsesFunctionTool, Type.Object({ type: Type.String() })])
 export type ResponsesTool = Static<typeof ResponsesTool>
 
 export const ResponsesToolChoice = Type.Union([
   Type.Literal('auto'), Type.Literal('none'), Type.Literal('required'),
+  Type.Object({ type: Type.Literal('function'), name: Type.String() }),
   Type.Object({ type: Type.String() })
 ])
 export type ResponsesToolChoice = Static<typeof ResponsesToolChoice>

@@ -41,7 +41,8 @@ class Encoder implements ResponsesStreamEncoder {
 
   private lifecycle (type: string, outcome: Outcome, usage: Usage | null): SseMessage {
     const response = responseEnvelope(this.req, {
-      id: this.responseId, createdAt: this.createdAt, model: this.model, outcome, output: this.items.output, usage
+      // A copy: messages may be serialized after later events changed the live list.
+      id: this.responseId, createdAt: this.createdAt, model: this.model, outcome, output: [...this.items.output], usage
     })
     return this.items.event(type, { response })
   }
