@@ -133,8 +133,8 @@ class ResponsesStreamDecoder implements UpstreamDecoder {
 
   private error (data: Data): StreamEvent[] {
     // `event: error` carries code and message at the top level; other shapes nest them in `error`.
-    const nested = isRecord(data.error)
-    const inner = nested ? data.error as Data : data
+    const inner = isRecord(data.error) ? data.error : data
+    const nested = inner !== data
     const code = str(inner.code) || (nested ? str(inner.type) : '') || undefined
     return this.fail(statusForCode(code), str(inner.message) || 'The upstream stream failed', code)
   }

@@ -148,7 +148,10 @@ export const ResponsesRequest = Type.Object({
     effort: Type.Optional(Nullable(ResponsesReasoningEffort)),
     summary: Type.Optional(Nullable(Type.Union([Type.Literal('auto'), Type.Literal('concise'), Type.Literal('detailed')])))
   }))),
-  text: Type.Optional(Nullable(Type.Object({ format: Type.Optional(Nullable(ResponsesTextFormat)) }))),
+  text: Type.Optional(Nullable(Type.Object({
+    format: Type.Optional(Nullable(ResponsesTextFormat)),
+    verbosity: Type.Optional(Nullable(Type.String()))
+  }))),
   stream: Type.Optional(Nullable(Type.Boolean())),
   previous_response_id: Type.Optional(Nullable(Type.String())),
   store: Type.Optional(Nullable(Type.Boolean())),
@@ -156,6 +159,13 @@ export const ResponsesRequest = Type.Object({
   parallel_tool_calls: Type.Optional(Nullable(Type.Boolean())),
   include: Type.Optional(Nullable(Type.Array(Type.String()))),
   truncation: Type.Optional(Nullable(Type.Union([Type.Literal('auto'), Type.Literal('disabled')]))),
-  user: Type.Optional(Nullable(Type.String()))
+  user: Type.Optional(Nullable(Type.String())),
+  // Passed through to a Responses upstream as they are (see providers/openai-responses/request.ts).
+  service_tier: Type.Optional(Nullable(Type.String())),
+  prompt_cache_key: Type.Optional(Nullable(Type.String())),
+  safety_identifier: Type.Optional(Nullable(Type.String())),
+  top_logprobs: Type.Optional(Nullable(Type.Integer({ minimum: 0 }))),
+  max_tool_calls: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
+  background: Type.Optional(Nullable(Type.Boolean()))
 })
 export type ResponsesRequest = Static<typeof ResponsesRequest>
