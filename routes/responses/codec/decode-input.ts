@@ -3,6 +3,8 @@ import {
   ResponsesFunctionCallItem, ResponsesFunctionCallOutputItem, ResponsesMessageItem, ResponsesReasoningItem,
   type ResponsesRequest
 } from '../../../schemas/openai/responses-request.js'
+import { invalidRequest } from '../../../plugins/gateway-error.js'
+import { isRecord } from '../../../schemas/json-text.js'
 import { checkShape } from './check.js'
 import { toAssistantParts, toSystemParts, toToolResultContent, toUserParts } from './decode-content.js'
 import { fromEncryptedContent } from './signature-tag.js'
@@ -71,7 +73,8 @@ function addReasoning (conv: Conversation, raw: unknown, param: string): boolean
 }
 
 function addItem (conv: Conversation, system: TextPart[], raw: unknown, param: string): boolean {
-  const type = (raw as { type?: unknown }).type
+  if (!isRecord(raw)) throw invalidRequest(`Invalid value for '${param}': expected an object.`, param)
+  const type = raw.type
   if (type === undefined || type === 'message') {
     const item = checkShape(ResponsesMessageItem, raw, param)
     if (item.role === 'system' || item.role === 'developer') system.push(...toSystemParts(item.content, `${param}.content`))
