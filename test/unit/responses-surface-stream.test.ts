@@ -3,7 +3,7 @@ import OpenAI from 'openai'
 import type { ChatRequest, StreamEvent } from '../../schemas/canonical.js'
 import type { ResponsesRequest } from '../../schemas/openai/responses-request.js'
 import { GatewayError } from '../../plugins/gateway-error.js'
-import { responsesCodec } from '../../routes/responses/codec/index.js'
+import { createResponsesStreamEncoder, responsesCodec } from '../../routes/responses/codec/index.js'
 import { fixedContext, toSseText } from './responses-fixtures.js'
 
 interface Encoded { sse: string, req: ChatRequest, responseId: string }
@@ -11,12 +11,12 @@ interface Encoded { sse: string, req: ChatRequest, responseId: string }
 function encode (events: StreamEvent[], body: Partial<ResponsesRequest> = {}, error?: GatewayError): Encoded {
   const ctx = fixedContext()
   const req = responsesCodec.decodeRequest({ model: 'gpt-4.1', input: 'hi', stream: true, ...body }, ctx)
-  const enc = responsesCodec.createStreamEncoder(req, ctx)
+  const enc = createResponsesStreamEncoder(req, ctx)
   const messages = events.flatMap(e => enc.encode(e))
   messages.push(...(error === undefined ? enc.end() : enc.error(error)))
   t.same(enc.end(), [], 'nothing after the stream ended')
   t.same(enc.encode({ type: 'text_delta', text: 'late' }), [])
-  return { sse: toSseText(messages), req, responseId: (enc as unknown as { responseId: string }).responseId }
+  return { sse: toSseText(messages), req, responseId: enc.responseId }
 }
 
 interface Frame { event: string, data: Record<string, unknown> }
@@ -222,6 +222,9 @@ t.test('an error after the headers: response.failed, then event: error', async t
 })
 
 t.test('an upstream error event, and an error before anything was sent', async t => {
+  const invalid = encode([], {}, new GatewayError({ kind: 'invalid_request', status: 400, message: 'Bad tool', param: 'tools' }))
+  t.match(frames(invalid.sse).at(-1)?.data, { type: 'error', code: 'invalid_request_error', message: 'Bad tool', param: 'tools' })
+
   const { sse } = encode([{ type: 'start', id: 'x', model: 'm' }, { type: 'error', status: 503, message: 'Overloaded' }])
   const list = checkInvariants(t, sse)
   t.match(list.at(-1)?.data, { type: 'error', code: 'server_unavailable', message: 'Overloaded' })

@@ -15,6 +15,12 @@ export interface ResponsesStreamEncoder extends StreamEncoder {
 
 const NO_USAGE: Usage = { inputTokens: 0, outputTokens: 0 }
 
+/** The in-stream error `code`: the specific code when there is one, the error type otherwise. */
+function errorCode (err: GatewayError): string {
+  const { code, type } = openAiError(err)
+  return code ?? type
+}
+
 /**
  * Canonical events → the Responses event sequence (FORMATS.md §2): `response.created` and `response.in_progress`
  * first, output items opened and closed in order, then exactly one of `response.completed`, `response.incomplete`
@@ -91,7 +97,7 @@ class Encoder implements ResponsesStreamEncoder {
         return
       case 'error': {
         const err = new GatewayError({ kind: kindForStatus(event.status), status: event.status, message: event.message, ...(event.errorType === undefined ? {} : { code: event.errorType }) })
-        this.fail(openAiError(err).code ?? 'server_error', event.message, null, out)
+        this.fail(errorCode(err), event.message, null, out)
         return
       }
       case 'start': // the model was taken above; the upstream id is not the client's
@@ -113,8 +119,7 @@ class Encoder implements ResponsesStreamEncoder {
   error (err: GatewayError): SseMessage[] {
     if (this.ended) return []
     const out: SseMessage[] = []
-    const { code } = openAiError(err)
-    this.fail(code ?? 'server_error', err.message, err.param ?? null, out)
+    this.fail(errorCode(err), err.message, err.param ?? null, out)
     return out
   }
 
