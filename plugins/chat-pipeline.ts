@@ -2,7 +2,7 @@ import { Readable } from 'node:stream'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ChatRequest, ChatResponse, StreamEvent } from '../schemas/canonical.js'
 import type { PassthroughResponse, ProviderCallContext } from '../providers/types.js'
-import type { SurfaceCodec, SystemEdit } from '../routes/surface-codec.js'
+import type { StreamEncoder, SurfaceCodec, SystemEdit } from '../routes/surface-codec.js'
 import { runAttempts } from './attempts.js'
 import type { ExchangeRecord } from './exchanges.js'
 import { isGatewayError } from './gateway-error.js'
@@ -20,12 +20,25 @@ export interface ChatCall<Body> {
   passthroughOperation?: (model: string, stream: boolean) => string
   /** Gemini without alt=sse streams one JSON array instead of SSE. */
   framing?: Framing
+  /** Adjusts the canonical request on the translated path only (the Responses surface prepends stored history). */
+  translate?: (req: ChatRequest) => ChatRequest
+  /** Called when a translated exchange completed, with what the client received (stores Responses conversations). */
+  onComplete?: (done: CompletedExchange) => void
+}
+
+export interface CompletedExchange {
+  request: ChatRequest
+  response: ChatResponse
+  /** Non-stream: the encoded body sent to the client. */
+  payload?: unknown
+  /** Stream: the encoder that produced the client's events. */
+  encoder?: StreamEncoder
 }
 
 type Outcome =
   | { kind: 'passthrough', res: PassthroughResponse, sent: unknown }
-  | { kind: 'stream', events: AsyncIterable<StreamEvent[]> }
-  | { kind: 'response', response: ChatResponse }
+  | { kind: 'stream', events: AsyncIterable<StreamEvent[]>, request: ChatRequest }
+  | { kind: 'response', response: ChatResponse, request: ChatRequest }
 
 /** Client headers a provider may forward upstream; credentials are never among them. */
 const FORWARDED_HEADERS = ['anthropic-beta', 'anthropic-version'] as const
@@ -65,9 +78,10 @@ async function attempt<Body> (
     const res = await provider.passthrough({ protocol: call.codec.protocol, operation: call.passthroughOperation(model, canonical.stream), body: wire, stream: canonical.stream }, ctx)
     return { kind: 'passthrough', res, sent: wire }
   }
-  const req = model === canonical.model ? canonical : { ...canonical, model }
-  if (canonical.stream) return { kind: 'stream', events: await provider.stream(req, ctx) }
-  return { kind: 'response', response: await provider.complete(req, ctx) }
+  const adjusted = call.translate === undefined ? canonical : call.translate(canonical)
+  const req = model === adjusted.model ? adjusted : { ...adjusted, model }
+  if (canonical.stream) return { kind: 'stream', events: await provider.stream(req, ctx), request: adjusted }
+  return { kind: 'response', response: await provider.complete(req, ctx), request: adjusted }
 }
 
 async function readAll (body: AsyncIterable<Uint8Array>): Promise<Buffer> {
@@ -183,7 +197,8 @@ async function sendOutcome<Body> (
   const answeredAt = performance.now()
   const overhead = (record.overheadMs ?? 0)
   if (outcome.kind === 'response') {
-    const payload = call.codec.encodeResponse(outcome.response, canonical, tctx)
+    const payload = call.codec.encodeResponse(outcome.response, outcome.request, tctx)
+    call.onComplete?.({ request: outcome.request, response: outcome.response, payload })
     const now = performance.now()
     finish({ response: outcome.response, usage: outcome.response.usage, ttfbMs: now - startedAt, overheadMs: overhead + now - answeredAt })
     return await reply.code(200).type('application/json').send(payload)
@@ -216,11 +231,15 @@ async function sendOutcome<Body> (
     return await reply.code(200).headers({ ...res.headers, ...SSE_HEADERS }).send(stream)
   }
 
-  const report: StreamReport = wantsContent || fastify.gatewayExchanges.active ? { accumulator: new StreamAccumulator(Math.floor(tctx.now() / 1000)) } : {}
-  const encoder = call.codec.createStreamEncoder(canonical, tctx)
+  const needsResponse = wantsContent || fastify.gatewayExchanges.active || call.onComplete !== undefined
+  const report: StreamReport = needsResponse ? { accumulator: new StreamAccumulator(Math.floor(tctx.now() / 1000)) } : {}
+  const encoder = call.codec.createStreamEncoder(outcome.request, tctx)
   const stream = Readable.from(encodeStream(outcome.events, encoder, framing, report), { objectMode: false })
   stream.once('close', () => {
     const response = report.accumulator?.result()
+    if (response !== undefined && report.error === undefined && report.accumulator?.isFinished === true) {
+      call.onComplete?.({ request: outcome.request, response, encoder })
+    }
     finish({ ...(response === undefined ? {} : { response, usage: response.usage }), ...streamStatus(report, startedAt) })
   })
   const headers = framing === 'json-array' ? { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' } : SSE_HEADERS

@@ -2,14 +2,51 @@ import type { ChatRequest, ChatResponse, ModelInfo, StreamEvent } from '../../sc
 import type { Transport } from '../../plugins/transport.js'
 import type { PassthroughRequest, PassthroughResponse, Provider, ProviderCallContext } from '../types.js'
 import { isRecord } from '../../schemas/json-text.js'
+import type { TranslateContext } from '../../schemas/translate-context.js'
+import type { UpstreamErrorDetails } from '../../plugins/upstream-errors.js'
+import type { UpstreamDecoder } from '../../routes/surface-codec.js'
 import { toOpenAIChatRequest } from '../openai-custom/request.js'
 import { fromOpenAIChatResponse } from '../openai-custom/response.js'
 import { createOpenAIChatStreamDecoder } from '../openai-custom/stream.js'
 import { openaiErrorDetails } from '../openai-custom/errors.js'
+import { toResponsesRequest } from '../openai-responses/request.js'
+import { fromResponsesResponse } from '../openai-responses/response.js'
+import { createResponsesStreamDecoder } from '../openai-responses/stream.js'
+import { responsesErrorDetails } from '../openai-responses/errors.js'
 import { callUpstream, joinUrl, readJson, relayHeaders } from './http.js'
 import { decodeSseStream } from './decode-stream.js'
 
+/** The two OpenAI endpoint families an OpenAI-compatible upstream may speak, with their translators. */
+export interface OpenAIDialect {
+  protocol: 'openai' | 'responses'
+  path: string
+  toRequest: (req: ChatRequest, model: string) => Record<string, unknown>
+  fromResponse: (body: unknown, ctx: TranslateContext) => ChatResponse
+  createDecoder: (ctx: TranslateContext) => UpstreamDecoder
+  errorDetails: (bodyText: string) => UpstreamErrorDetails
+}
+
+export const CHAT_DIALECT: OpenAIDialect = {
+  protocol: 'openai',
+  path: '/chat/completions',
+  toRequest: toOpenAIChatRequest,
+  fromResponse: fromOpenAIChatResponse,
+  createDecoder: createOpenAIChatStreamDecoder,
+  errorDetails: openaiErrorDetails
+}
+
+export const RESPONSES_DIALECT: OpenAIDialect = {
+  protocol: 'responses',
+  path: '/responses',
+  toRequest: toResponsesRequest,
+  fromResponse: fromResponsesResponse,
+  createDecoder: createResponsesStreamDecoder,
+  errorDetails: responsesErrorDetails
+}
+
 export interface OpenAICompatibleOptions {
+  /** Chat Completions (default) or Responses. */
+  dialect?: OpenAIDialect
   id: string
   type: string
   baseUrl: string
@@ -29,11 +66,14 @@ export interface OpenAICompatibleOptions {
 export class OpenAICompatibleProvider implements Provider {
   readonly id: string
   readonly type: string
-  readonly protocol = 'openai' as const
+  readonly protocol: 'openai' | 'responses'
   readonly resolveModel?: (requested: string) => string
   private readonly headers: Record<string, string>
+  private readonly dialect: OpenAIDialect
 
   constructor (private readonly opts: OpenAICompatibleOptions, private readonly transport: Transport) {
+    this.dialect = opts.dialect ?? CHAT_DIALECT
+    this.protocol = this.dialect.protocol
     this.id = opts.id
     this.type = opts.type
     if (opts.resolveModel !== undefined) this.resolveModel = opts.resolveModel
@@ -50,23 +90,23 @@ export class OpenAICompatibleProvider implements Provider {
       headers: stream ? { ...this.headers, accept: 'text/event-stream' } : this.headers,
       body,
       signal,
-      protocol: 'openai',
-      errorDetails: (_status, text) => openaiErrorDetails(text)
+      protocol: this.protocol,
+      errorDetails: (_status, text) => this.dialect.errorDetails(text)
     })
   }
 
   async complete (req: ChatRequest, ctx: ProviderCallContext): Promise<ChatResponse> {
-    const body = toOpenAIChatRequest({ ...req, stream: false }, req.model)
+    const body = this.dialect.toRequest({ ...req, stream: false }, req.model)
     ctx.onUpstreamRequest?.(body)
-    const res = await this.post('/chat/completions', body, ctx.signal, false)
-    return fromOpenAIChatResponse(await readJson(res), ctx.translate)
+    const res = await this.post(this.dialect.path, body, ctx.signal, false)
+    return this.dialect.fromResponse(await readJson(res), ctx.translate)
   }
 
   async stream (req: ChatRequest, ctx: ProviderCallContext): Promise<AsyncIterable<StreamEvent[]>> {
-    const body = toOpenAIChatRequest({ ...req, stream: true }, req.model)
+    const body = this.dialect.toRequest({ ...req, stream: true }, req.model)
     ctx.onUpstreamRequest?.(body)
-    const res = await this.post('/chat/completions', body, ctx.signal, true)
-    return decodeSseStream(res.body, createOpenAIChatStreamDecoder(ctx.translate))
+    const res = await this.post(this.dialect.path, body, ctx.signal, true)
+    return decodeSseStream(res.body, this.dialect.createDecoder(ctx.translate))
   }
 
   async passthrough (req: PassthroughRequest, ctx: ProviderCallContext): Promise<PassthroughResponse> {
