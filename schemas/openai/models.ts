@@ -17,6 +17,3 @@ export const OpenAIModelList = Type.Object({
 })
 export type OpenAIModelList = Static<typeof OpenAIModelList>
 
-/** Path parameters of GET /v1/models/{id}; ids may contain slashes (OpenRouter "vendor/model"). */
-export const OpenAIModelParams = Type.Object({ id: Type.String({ minLength: 1 }) })
-export type OpenAIModelParams = Static<typeof OpenAIModelParams>
