@@ -118,8 +118,9 @@ export function decodeAssistantContent (content: Content, path: string): TextPar
   content.forEach((part, j) => {
     const at = `${path}[${j}]`
     if (part.type === 'text') out.push(textOf(part, at))
-    else if (part.type === 'refusal' && typeof part.refusal === 'string') out.push({ type: 'text', text: part.refusal })
-    else unsupported(part, at, 'assistant')
+    else if (part.type !== 'refusal') unsupported(part, at, 'assistant')
+    else if (typeof part.refusal === 'string') out.push({ type: 'text', text: part.refusal })
+    else throw invalidRequest(`${at}.refusal must be a string`, `${at}.refusal`)
   })
   return out
 }
