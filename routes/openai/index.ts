@@ -2,16 +2,17 @@ import type { FastifyPluginAsync } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { OpenAIChatRequest } from '../../schemas/openai/chat-request.js'
 import { handleChat } from '../../plugins/chat-pipeline.js'
-import { openaiChatCodec } from './codec/index.js'
-import { toOpenAIModel, toOpenAIModelList } from './models-render.js'
+import { openaiChatCodec, toOpenAIModel, toOpenAIModelList } from './codec/index.js'
 
 /** The OpenAI Chat Completions surface. OpenAI-compatible providers get the passthrough path. */
 const openaiRoutes: FastifyPluginAsync = async (fastify) => {
+  const startedAt = Math.floor(Date.now() / 1000)
   fastify.gatewaySurfaces.set('openai', {
     protocol: 'openai',
     renderError: err => openaiChatCodec.renderError(err),
-    renderModelList: toOpenAIModelList,
-    renderModel: toOpenAIModel
+    // Upstreams that do not say when a model was created get the gateway's start time.
+    renderModelList: models => toOpenAIModelList(models, startedAt),
+    renderModel: model => toOpenAIModel(model, startedAt)
   })
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   app.post('/v1/chat/completions', {
