@@ -23,6 +23,8 @@ import openaiCustomProvider from './providers/openai-custom/index.js'
 import openrouterProvider from './providers/openai-openrouter/index.js'
 import claudeCustomProvider from './providers/claude-custom/index.js'
 import geminiCustomProvider from './providers/gemini-custom/index.js'
+import openaiResponsesProvider from './providers/openai-responses/index.js'
+import kiroProvider from './providers/claude-kiro-oauth/index.js'
 import healthRoutes from './routes/health.js'
 import metricsRoutes from './routes/metrics.js'
 import adminRoutes from './routes/admin.js'
@@ -74,6 +76,8 @@ const gateway: FastifyPluginAsync<SwitchboardOptions> = async (fastify, opts) =>
   await fastify.register(openrouterProvider)
   await fastify.register(claudeCustomProvider)
   await fastify.register(geminiCustomProvider)
+  await fastify.register(openaiResponsesProvider)
+  await fastify.register(kiroProvider)
 
   await fastify.register(healthRoutes)
   await fastify.register(metricsRoutes)
