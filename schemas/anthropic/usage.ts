@@ -1,0 +1,46 @@
+import type { Usage } from '../canonical.js'
+
+/** Anthropic usage counters: `input_tokens` excludes the cache reads and writes (FORMATS.md §7 Usage). */
+export interface ClaudeUsage {
+  input_tokens: number
+  output_tokens: number
+  cache_creation_input_tokens: number
+  cache_read_input_tokens: number
+}
+
+/** Canonical (total input) → Anthropic (uncached input plus the two cache counters). */
+export function toClaudeUsage (usage: Usage): ClaudeUsage {
+  const cacheRead = usage.cacheReadTokens ?? 0
+  const cacheWrite = usage.cacheWriteTokens ?? 0
+  return {
+    input_tokens: Math.max(0, usage.inputTokens - cacheRead - cacheWrite),
+    output_tokens: usage.outputTokens,
+    cache_creation_input_tokens: cacheWrite,
+    cache_read_input_tokens: cacheRead
+  }
+}
+
+function count (value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined
+}
+
+/**
+ * Anthropic usage object (unknown, narrowed) → the canonical counters it carries. Fields it lacks stay undefined,
+ * so stream decoders can merge a partial `message_delta` usage into what `message_start` said.
+ */
+export function fromClaudeUsage (raw: unknown): Partial<Usage> {
+  if (typeof raw !== 'object' || raw === null) return {}
+  const u = raw as Record<string, unknown>
+  const input = count(u.input_tokens)
+  const cacheWrite = count(u.cache_creation_input_tokens)
+  const cacheRead = count(u.cache_read_input_tokens)
+  const output = count(u.output_tokens)
+  const out: Partial<Usage> = {}
+  if (input !== undefined || cacheWrite !== undefined || cacheRead !== undefined) {
+    out.inputTokens = (input ?? 0) + (cacheWrite ?? 0) + (cacheRead ?? 0)
+  }
+  if (output !== undefined) out.outputTokens = output
+  if (cacheRead !== undefined) out.cacheReadTokens = cacheRead
+  if (cacheWrite !== undefined) out.cacheWriteTokens = cacheWrite
+  return out
+}
