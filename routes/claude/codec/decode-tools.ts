@@ -2,7 +2,8 @@ import type { ToolChoice, ToolDefinition } from '../../../schemas/canonical.js'
 import type { ClaudeTool, ClaudeToolChoice } from '../../../schemas/anthropic/messages-request.js'
 import { leftoverFields, type ClaudeExtras } from '../../../schemas/anthropic/extras.js'
 
-const CUSTOM_TOOL_FIELDS = ['type', 'name', 'description', 'input_schema', 'cache_control', 'strict']
+// `strict` is also kept in extras: toClaudeRequest only sends it back when an Anthropic client asked for it.
+const CUSTOM_TOOL_FIELDS = ['type', 'name', 'description', 'input_schema', 'cache_control']
 
 /** Custom tools become canonical tools; server tools and unmodelled tool fields go to extras. */
 export function decodeTools (tools: ClaudeTool[], extras: ClaudeExtras): ToolDefinition[] {
