@@ -1,4 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk'
+import { Value } from '@sinclair/typebox/value'
+import { ClaudeMessagesRequest } from '../../schemas/anthropic/messages-request.js'
 import type { StreamEvent } from '../../schemas/canonical.js'
 import type { SseInput, SseMessage, TranslateContext } from '../../schemas/translate-context.js'
 import type { UpstreamDecoder } from '../../routes/surface-codec.js'
@@ -65,4 +67,20 @@ export function sseInputs (text: string): SseInput[] {
     }
     return out
   })
+}
+
+/** A fixture checked against the request schema (unknown fields are allowed, so fixtures are written as plain JSON). */
+export function claudeBody (value: unknown): ClaudeMessagesRequest {
+  if (Value.Check(ClaudeMessagesRequest, value)) return value
+  const first = [...Value.Errors(ClaudeMessagesRequest, value)][0]
+  throw new Error(`fixture does not match ClaudeMessagesRequest: ${first?.path ?? ''} ${first?.message ?? ''}`)
+}
+
+export function catchError (fn: () => unknown): unknown {
+  try {
+    fn()
+  } catch (err) {
+    return err
+  }
+  return undefined
 }
