@@ -5,6 +5,11 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox'
  * adds fields to blocks over time (citations, cache_control ttl…) and the gateway must not reject what the upstream
  * accepts. Block types the gateway does not model (server tool results, search results, container uploads…) are
  * accepted as `ClaudeUnknownBlock` and carried verbatim.
+ *
+ * Unions list the array before the string: under Fastify's default ajv option `coerceTypes: 'array'`, a string
+ * branch tried first unwraps a one-element array and the array branch then fails (one-block `content` rejected).
+ * Array-first keeps both forms intact. Coercion still rewrites some values (null → "" in nullable strings), so the
+ * routes should validate these bodies with `coerceTypes: false`.
  */
 
 /** `schema | null`: the SDK types allow null on most optional fields. */
@@ -43,7 +48,7 @@ export const ClaudeTextSource = Type.Object({
 /** A document made of content blocks; the canonical model has no equivalent, so it travels in extras. */
 export const ClaudeContentSource = Type.Object({
   type: Type.Literal('content'),
-  content: Type.Union([Type.String(), Type.Array(Type.Object({ type: Type.String() }))])
+  content: Type.Union([Type.Array(Type.Object({ type: Type.String() })), Type.String()])
 })
 
 export const ClaudeImageBlock = Type.Object({
@@ -100,7 +105,7 @@ export type ClaudeToolResultContentBlock = Static<typeof ClaudeToolResultContent
 export const ClaudeToolResultBlock = Type.Object({
   type: Type.Literal('tool_result'),
   tool_use_id: Type.String(),
-  content: Type.Optional(Type.Union([Type.String(), Type.Array(ClaudeToolResultContentBlock)])),
+  content: Type.Optional(Type.Union([Type.Array(ClaudeToolResultContentBlock), Type.String()])),
   is_error: Type.Optional(Type.Boolean()),
   cache_control: cacheControl
 })
@@ -139,7 +144,7 @@ export function isKnownBlock (block: { type: string }): block is ClaudeKnownBloc
 
 export const ClaudeMessageParam = Type.Object({
   role: Type.Union([Type.Literal('user'), Type.Literal('assistant')]),
-  content: Type.Union([Type.String(), Type.Array(ClaudeContentBlock)])
+  content: Type.Union([Type.Array(ClaudeContentBlock), Type.String()])
 })
 export type ClaudeMessageParam = Static<typeof ClaudeMessageParam>
 

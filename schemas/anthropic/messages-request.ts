@@ -83,7 +83,7 @@ export const ClaudeMetadata = Type.Object({ user_id: Type.Optional(Nullable(Type
 const commonFields = {
   model: Type.String(),
   messages: Type.Array(ClaudeMessageParam, { minItems: 1 }),
-  system: Type.Optional(Type.Union([Type.String(), Type.Array(ClaudeTextBlock)])),
+  system: Type.Optional(Type.Union([Type.Array(ClaudeTextBlock), Type.String()])),
   tools: Type.Optional(Type.Array(ClaudeTool)),
   tool_choice: Type.Optional(ClaudeToolChoice),
   thinking: Type.Optional(ClaudeThinkingConfig),
