@@ -118,6 +118,21 @@ t.test('parallel tool calls: one block each, whole arguments as one delta', asyn
   t.same(msg.usage, { input_tokens: 40, output_tokens: 30, cache_creation_input_tokens: 60, cache_read_input_tokens: 0 })
 })
 
+t.test('interleaved tool-call fragments still accumulate by index', async (t) => {
+  const msg = await sdkFinalMessage(encode([
+    { type: 'start', id: 'msg_i', model: 'm' },
+    { type: 'tool_call_start', index: 0, id: 'call_a', name: 'a' },
+    { type: 'tool_call_delta', index: 0, arguments: '{"x":' },
+    { type: 'tool_call_start', index: 1, id: 'call_b', name: 'b' },
+    { type: 'tool_call_delta', index: 1, arguments: '{"y":2}' },
+    { type: 'tool_call_delta', index: 0, arguments: '1}' },
+    { type: 'tool_call_delta', index: 7, arguments: '{"lost":true}' },
+    { type: 'finish', reason: 'tool_calls' }
+  ]))
+  t.match(msg.content, [{ id: 'call_a', input: { x: 1 } }, { id: 'call_b', input: { y: 2 } }])
+  t.equal(msg.content.length, 2)
+})
+
 t.test('stop sequence, max tokens and a stream that ends without finish', async (t) => {
   const seq = await sdkFinalMessage(encode([{ type: 'start', id: 'msg_4', model: 'm' }, { type: 'text_delta', text: 'a' }, { type: 'finish', reason: 'stop_sequence', stopSequence: 'END' }]))
   t.equal(seq.stop_reason, 'stop_sequence')
@@ -152,7 +167,8 @@ t.test('errors become event: error, which the SDK throws', async (t) => {
 
   const fromUpstream = claudeCodec.createStreamEncoder(req, fixedContext())
   const msgs = fromUpstream.encode({ type: 'error', status: 429, message: 'slow down' })
-  t.same(msgs.at(-1), { event: 'error', data: { type: 'error', error: { type: 'rate_limit_error', message: 'slow down' } } })
+  t.same(msgs, [{ event: 'error', data: { type: 'error', error: { type: 'rate_limit_error', message: 'slow down' } } }], 'no message_start for an immediate error')
+  t.same(fromUpstream.end(), [])
   const typed = claudeCodec.createStreamEncoder(req, fixedContext()).encode({ type: 'error', status: 500, message: 'x', errorType: 'overloaded_error' })
   t.match(typed.at(-1), { data: { error: { type: 'overloaded_error' } } })
 

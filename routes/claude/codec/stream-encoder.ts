@@ -51,7 +51,7 @@ class ClaudeStreamEncoder implements StreamEncoder {
   encode (event: StreamEvent): SseMessage[] {
     if (this.#done) return []
     const out: SseMessage[] = []
-    if (!this.#started) this.#start(out, event.type === 'start' ? event : undefined)
+    if (!this.#started && event.type !== 'error') this.#start(out, event.type === 'start' ? event : undefined)
     switch (event.type) {
       case 'start': break
       case 'text_delta':
