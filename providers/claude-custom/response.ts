@@ -36,6 +36,7 @@ export function toUsage (raw: unknown): Usage {
   const usage: Usage = { inputTokens: u.inputTokens ?? 0, outputTokens: u.outputTokens ?? 0 }
   if (u.cacheReadTokens !== undefined) usage.cacheReadTokens = u.cacheReadTokens
   if (u.cacheWriteTokens !== undefined) usage.cacheWriteTokens = u.cacheWriteTokens
+  if (u.reasoningTokens !== undefined) usage.reasoningTokens = u.reasoningTokens
   return usage
 }
 

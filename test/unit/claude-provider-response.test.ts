@@ -58,6 +58,14 @@ t.test('Claude → canonical → Claude gives the upstream message back', async 
   t.same(back, { ...rest, content: content.map((b) => b.type === 'text' ? { type: 'text', text: b.text } : b), usage: { input_tokens: 40, cache_creation_input_tokens: 200, cache_read_input_tokens: 1000, output_tokens: 30 } })
 })
 
+t.test('thinking tokens map to reasoning tokens both ways', async (t) => {
+  const res = fromClaudeResponse({ content: [], stop_reason: 'end_turn', usage: { input_tokens: 5, output_tokens: 40, output_tokens_details: { thinking_tokens: 25 } } }, fixedContext())
+  t.same(res.usage, { inputTokens: 5, outputTokens: 40, reasoningTokens: 25 })
+  t.match(claudeCodec.encodeResponse(res, { model: 'x', system: [], messages: [], stream: false }, fixedContext()), {
+    usage: { input_tokens: 5, output_tokens: 40, output_tokens_details: { thinking_tokens: 25 } }
+  })
+})
+
 t.test('stop sequences, missing fields and bad bodies', async (t) => {
   const res = fromClaudeResponse({ content: [{ type: 'text', text: 'a' }], stop_reason: 'stop_sequence', stop_sequence: '###', usage: { input_tokens: 3, output_tokens: 1 } }, fixedContext())
   t.match(res, { id: 'msg_test1', model: '', finishReason: 'stop_sequence', stopSequence: '###', usage: { inputTokens: 3, outputTokens: 1 } })
