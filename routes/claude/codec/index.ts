@@ -1,0 +1,22 @@
+import type { ClaudeMessagesRequest } from '../../../schemas/anthropic/messages-request.js'
+import type { SurfaceCodec } from '../../surface-codec.js'
+import { decodeMessagesRequest } from './decode-request.js'
+import { encodeClaudeResponse } from './encode-response.js'
+import { editClaudeSystem, withClaudeModel } from './passthrough.js'
+import { renderClaudeError } from './render-error.js'
+import { createClaudeStreamEncoder } from './stream-encoder.js'
+
+/** The Anthropic Messages surface: pure translation between Claude wire objects and the canonical model. */
+export const claudeCodec: SurfaceCodec<ClaudeMessagesRequest> = {
+  protocol: 'anthropic',
+  decodeRequest: decodeMessagesRequest,
+  encodeResponse: encodeClaudeResponse,
+  createStreamEncoder: createClaudeStreamEncoder,
+  renderError: renderClaudeError,
+  editSystem: editClaudeSystem,
+  withModel: withClaudeModel
+}
+
+export { decodeClaudeRequest, decodeSystem } from './decode-request.js'
+export { parseClaudeErrorBody } from './render-error.js'
+export { toClaudeModelInfo, toClaudeModelList } from './models.js'
