@@ -3,16 +3,22 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { ClaudeCountTokensRequest, ClaudeMessagesRequest } from '../../schemas/anthropic/messages-request.js'
 import { handleChat } from '../../plugins/chat-pipeline.js'
 import { countInputTokens } from '../../plugins/count-tokens.js'
-import { claudeCodec } from './codec/index.js'
-import { toClaudeModel, toClaudeModelList } from './models-render.js'
+import { claudeCodec, toClaudeModelInfo, toClaudeModelList } from './codec/index.js'
 
 /** The Anthropic Messages surface. Anthropic providers get the passthrough path. */
 const claudeRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.gatewaySurfaces.set('anthropic', {
     protocol: 'anthropic',
     renderError: err => claudeCodec.renderError(err),
-    renderModelList: toClaudeModelList,
-    renderModel: toClaudeModel
+    renderModelList: (models, query) => {
+      const limit = Number(query.limit)
+      return toClaudeModelList(models, {
+        ...(Number.isInteger(limit) && limit > 0 ? { limit: Math.min(limit, 1000) } : {}),
+        ...(typeof query.after_id === 'string' ? { after_id: query.after_id } : {}),
+        ...(typeof query.before_id === 'string' ? { before_id: query.before_id } : {})
+      })
+    },
+    renderModel: toClaudeModelInfo
   })
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const bodyLimit = fastify.gatewayConfig.BODY_LIMIT
