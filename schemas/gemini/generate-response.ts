@@ -46,3 +46,14 @@ export interface GeminiErrorBody {
     details?: Array<Record<string, unknown>>
   }
 }
+
+/**
+ * What a Gemini response carries beyond the canonical model (grounding, citations, safety ratings, prompt
+ * feedback), kept by the provider in `ChatResponse.extras.gemini` so the Gemini surface can put it back.
+ */
+export interface GeminiResponseExtras {
+  /** Extra keys of `candidates[0]`. */
+  candidate?: Record<string, unknown>
+  /** Extra top-level keys (promptFeedback, …). */
+  response?: Record<string, unknown>
+}
