@@ -11,6 +11,8 @@ export interface GeminiOutPart {
   inlineData?: { mimeType: string, data: string }
   fileData?: { mimeType?: string, fileUri: string }
   functionCall?: { id?: string, name: string, args: Record<string, unknown> }
+  /** Only in requests (user turns). */
+  functionResponse?: { id?: string, name: string, response: Record<string, unknown> }
 }
 
 export interface GeminiCandidate {
