@@ -19,7 +19,11 @@ export function toGeminiSchema (jsonSchema: unknown): Record<string, unknown> {
  * only where all branches require them.
  */
 export function toGeminiParameters (jsonSchema: unknown): Record<string, unknown> {
-  const schema = toGeminiSchema(jsonSchema)
+  const input = isRecord(jsonSchema) ? jsonSchema : {}
+  // An untyped root (`{}`, or properties without type) is the arguments object.
+  const bare = input.type === undefined && input.$ref === undefined && input.anyOf === undefined &&
+    input.oneOf === undefined && input.allOf === undefined
+  const schema = toGeminiSchema(bare ? { ...input, type: 'object' } : input)
   const { nullable: _nullable, ...rest } = schema
   if (rest.type === 'object' || !Array.isArray(rest.anyOf)) return rest
   const branches = rest.anyOf.filter(isRecord)

@@ -43,9 +43,15 @@ function withoutKey (node: SchemaNode, key: string): SchemaNode {
   return rest
 }
 
-/** A cyclic or unresolvable reference becomes a plain object: the structure below it cannot be expressed. */
-function stubFor (siblings: SchemaNode): SchemaNode {
-  return { ...siblings, type: 'object' }
+/**
+ * A cyclic or unresolvable reference becomes a plain object: the structure below it cannot be expressed, but
+ * the target's title and description still tell the model what goes there.
+ */
+function stubFor (target: unknown, siblings: SchemaNode): SchemaNode {
+  const docs: SchemaNode = {}
+  if (isRecord(target) && typeof target.title === 'string') docs.title = target.title
+  if (isRecord(target) && typeof target.description === 'string') docs.description = target.description
+  return { ...docs, ...siblings, type: 'object' }
 }
 
 /**
@@ -58,9 +64,8 @@ export function flattenNode (node: SchemaNode, walk: SchemaWalk): { node: Schema
   for (let hops = 0; typeof current.$ref === 'string'; hops++) {
     const ref = current.$ref
     const siblings = withoutKey(current, '$ref')
-    if (state.refs.includes(ref) || hops > MAX_DEPTH) return { node: stubFor(siblings), walk: state }
     const target = resolvePointer(state.root, ref)
-    if (!isRecord(target)) return { node: stubFor(siblings), walk: state }
+    if (!isRecord(target) || state.refs.includes(ref) || hops > MAX_DEPTH) return { node: stubFor(target, siblings), walk: state }
     current = { ...target, ...siblings }
     state = { ...state, refs: [...state.refs, ref] }
   }
