@@ -31,8 +31,9 @@ export function encodeGeminiModelList (models: readonly ModelInfo[], query: { pa
   const size = query.pageSize ?? DEFAULT_PAGE_SIZE
   let offset = 0
   if (query.pageToken !== undefined && query.pageToken !== '') {
-    offset = Number(Buffer.from(query.pageToken, 'base64url').toString('utf8'))
-    if (!Number.isInteger(offset) || offset < 0) throw invalidRequest('invalid pageToken', 'pageToken')
+    const text = Buffer.from(query.pageToken, 'base64url').toString('utf8')
+    if (!/^\d{1,9}$/.test(text)) throw invalidRequest('invalid pageToken', 'pageToken')
+    offset = Number(text)
   }
   const page = models.slice(offset, offset + size).map(encodeGeminiModel)
   const list: GeminiModelList = { models: page }
