@@ -3,6 +3,7 @@ import type { StreamEvent } from '../../schemas/canonical.js'
 import { createGeminiStreamDecoder } from '../../providers/gemini-custom/stream.js'
 import { readSse } from '../../providers/shared/sse-reader.js'
 import { unwrapCodeAssistResponse } from '../../providers/gemini-cli-oauth/wrap.js'
+import type { GeminiGenerateResponse } from '../../schemas/gemini/generate-response.js'
 import { fixedContext } from './gemini-helpers.js'
 
 /** Runs upstream bytes, cut into the given pieces, through the shared SSE reader and the decoder. */
@@ -121,4 +122,22 @@ t.test('truncated, empty, blocked, malformed and trailing-usage streams', async 
   const maxTokens = await decode([Buffer.from('data: {"candidates":[{"content":{"parts":[{"text":"cut"}]},"finishReason":"MAX_TOKENS"}]}\n\n')])
   t.same(maxTokens.slice(1), [{ type: 'text_delta', text: 'cut' }, { type: 'finish', reason: 'length' }])
   t.match(maxTokens[0], { type: 'start', id: '1', model: '' })
+})
+
+t.test('translated Gemini → Gemini: decoder events re-encode to an equivalent stream', async t => {
+  const { createGeminiStreamEncoder } = await import('../../routes/gemini/codec/index.js')
+  const events = await decode([Buffer.from(chunks.map(c => `data: ${JSON.stringify(c)}\r\n\r\n`).join(''))])
+  const encoder = createGeminiStreamEncoder({ model: 'gemini-2.5-flash', system: [], messages: [], stream: true }, fixedContext())
+  const out = [...events.flatMap(e => encoder.encode(e)), ...encoder.end()].map(m => m.data as GeminiGenerateResponse)
+  const parts = out.flatMap(d => d.candidates?.[0]?.content?.parts ?? [])
+  t.same(parts, [
+    { text: '**Considering** the weather ☁️', thought: true },
+    { text: 'It is 12°C in 東京' },
+    { functionCall: { id: 'call_1', name: 'get_weather', args: { city: 'Tōkyō 🌧' } }, thoughtSignature: 'CpUBAb==' },
+    { functionCall: { id: 'call_2', name: 'get_time', args: {} } }
+  ])
+  const last = out[out.length - 1]
+  t.equal(last?.candidates?.[0]?.finishReason, 'STOP')
+  t.same(last?.usageMetadata, chunks[3]?.usageMetadata)
+  t.ok(out.every(d => d.responseId === 'Ab12' && d.modelVersion === 'gemini-2.5-flash'))
 })
