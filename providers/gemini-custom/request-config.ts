@@ -35,6 +35,8 @@ export function toGeminiToolConfig (choice: ToolChoice | undefined, extra: unkno
   return Object.keys(config).length > 0 ? config : undefined
 }
 
+const NON_THINKING = /gemini-(1\.|2\.0)|gemma|embedding|imagen/
+
 const PRO_LEVELS: Record<ReasoningEffort, string> = {
   none: 'LOW', minimal: 'LOW', low: 'LOW', medium: 'HIGH', high: 'HIGH', xhigh: 'HIGH', max: 'HIGH'
 }
@@ -49,7 +51,8 @@ const FLASH_LEVELS: Record<ReasoningEffort, string> = {
  * unless the client said otherwise, so reasoning can be shown.
  */
 export function toThinkingConfig (reasoning: ReasoningConfig | undefined, model: string): Record<string, unknown> | undefined {
-  if (reasoning === undefined) return undefined
+  // Models that cannot think reject a thinkingConfig outright.
+  if (reasoning === undefined || NON_THINKING.test(model)) return undefined
   const includeThoughts = reasoning.includeThoughts ?? true
   if (/gemini-3/.test(model)) {
     const effort = reasoning.effort ?? (reasoning.budgetTokens === undefined ? undefined : effortFor(reasoning.budgetTokens))

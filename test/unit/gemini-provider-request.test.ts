@@ -210,6 +210,8 @@ t.test('thinking config per model family', async t => {
   t.same(thinking({ effort: 'none' }, 'gemini-3-flash-preview'), { thinkingLevel: 'MINIMAL', includeThoughts: true })
   t.same(thinking({ budgetTokens: 8000 }, 'gemini-3-flash-preview'), { thinkingLevel: 'MEDIUM', includeThoughts: true })
   t.equal(thinking(undefined, 'gemini-2.5-flash'), undefined)
+  t.equal(thinking({ effort: 'high' }, 'gemini-2.0-flash'), undefined, 'non-thinking models get no thinkingConfig')
+  t.equal(thinking({ effort: 'high' }, 'gemma-3-27b-it'), undefined)
 })
 
 t.test('tool choices', async t => {
