@@ -93,6 +93,11 @@ t.test('a Gemini upstream response survives decode → encode', async t => {
   t.same(body, expected)
 })
 
+t.test('a continuationToken from upstream is never shown to the client', async t => {
+  const canonical = fromGeminiResponse({ candidates: [{ content: { parts: [{ text: 'x' }] }, finishReason: 'STOP', continuationToken: 'tok', avgLogprobs: -0.5 }] }, fixedContext())
+  t.same(encodeGeminiResponse(canonical).candidates?.[0], { content: { role: 'model', parts: [{ text: 'x' }] }, finishReason: 'STOP', index: 0, avgLogprobs: -0.5 })
+})
+
 t.test('a blocked prompt is written without candidates', async t => {
   const upstream = { promptFeedback: { blockReason: 'SAFETY', safetyRatings: [] }, usageMetadata: { promptTokenCount: 5, totalTokenCount: 5 }, modelVersion: 'gemini-2.5-flash', responseId: 'r' }
   const canonical = fromGeminiResponse(upstream, fixedContext())

@@ -31,7 +31,11 @@ export function responseExtras (res: Pick<ChatResponse, 'extras'>): GeminiRespon
   const gemini = res.extras?.gemini
   if (gemini === undefined) return {}
   const out: GeminiResponseExtras = {}
-  if (isRecord(gemini.candidate)) out.candidate = gemini.candidate
+  if (isRecord(gemini.candidate)) {
+    // A continuationToken would make genai 3.x try to resume against the gateway (FORMATS.md §4).
+    const { continuationToken: _token, ...candidate } = gemini.candidate
+    out.candidate = candidate
+  }
   if (isRecord(gemini.response)) out.response = gemini.response
   return out
 }
