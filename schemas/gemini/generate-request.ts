@@ -88,6 +88,8 @@ export type GeminiGenerationConfig = Static<typeof GeminiGenerationConfig>
 export const GeminiGenerateRequest = Type.Object({
   /** Set by the route from the URL (`models/{model}`); clients do not send it. */
   model: Type.Optional(Type.String()),
+  /** Set by the route (`:streamGenerateContent`); clients do not send it. */
+  stream: Type.Optional(Type.Boolean()),
   contents: Type.Array(GeminiContent),
   systemInstruction: Type.Optional(GeminiSystemInstruction),
   tools: Type.Optional(Type.Array(GeminiTool)),

@@ -54,6 +54,9 @@ t.test('codec.decodeRequest reads the model the route put in the body', async t 
   t.equal(req.model, 'gemini-2.5-pro')
   t.equal(req.stream, false)
   t.equal(req.extras, undefined, 'model is not an extra')
+  const streamed = geminiCodec.decodeRequest({ ...formatsRequest, model: 'gemini-2.5-pro', stream: true }, fixedContext())
+  t.equal(streamed.stream, true)
+  t.equal(streamed.extras, undefined, 'stream is not an extra')
   t.throws(() => geminiCodec.decodeRequest(formatsRequest, fixedContext()), { name: 'GatewayError', status: 400, param: 'model' })
 })
 

@@ -143,8 +143,9 @@ t.test('editSystem and withModel for passthrough', async t => {
   t.same(geminiCodec.editSystem({ contents: body.contents, systemInstruction: 'plain' }, blocks => blocks).systemInstruction, { parts: [{ text: 'plain' }] })
   t.same(geminiCodec.editSystem({ contents: body.contents }, () => [{ type: 'text', text: 'new' }]).systemInstruction, { parts: [{ text: 'new' }] })
   t.notOk('systemInstruction' in geminiCodec.editSystem(body, () => []))
-  const moved = geminiCodec.withModel(body, 'gemini-2.5-pro')
+  const moved = geminiCodec.withModel({ ...body, stream: true }, 'gemini-2.5-pro')
   t.notOk('model' in moved, 'the model travels in the URL, never in a Gemini body')
+  t.notOk('stream' in moved, 'so does the stream flag')
   t.same(moved.safetySettings, [])
 })
 

@@ -7,12 +7,12 @@ import { decodeTools } from './decode-tools.js'
 import { decodeGenerationConfig } from './decode-config.js'
 
 export interface DecodeGeminiOptions {
-  /** true for `:streamGenerateContent` (the body does not say; the URL does). */
+  /** true for `:streamGenerateContent` (the URL says so, not the client's body); default `body.stream`. */
   stream?: boolean
 }
 
 /** Top-level keys the decoder maps; any other key travels in `extras.gemini` verbatim. */
-const MAPPED = new Set(['model', 'contents', 'systemInstruction', 'tools', 'toolConfig', 'generationConfig'])
+const MAPPED = new Set(['model', 'stream', 'contents', 'systemInstruction', 'tools', 'toolConfig', 'generationConfig'])
 
 /** `models/gemini-2.5-flash` and `gemini-2.5-flash` name the same model. */
 export function bareModelName (model: string): string {
@@ -31,7 +31,7 @@ export function decodeGeminiRequest (body: GeminiGenerateRequest, model: string,
     model: modelId,
     system: decodeSystem(body.systemInstruction),
     messages: decodeContents(body.contents, ctx),
-    stream: opts.stream ?? false
+    stream: opts.stream ?? body.stream ?? false
   }
   const extras: Record<string, unknown> = {}
   const tools = decodeTools(body.tools, body.toolConfig)

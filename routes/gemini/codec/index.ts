@@ -8,11 +8,11 @@ import { renderGeminiError } from './render-error.js'
 import { editGeminiSystem, withGeminiModel } from './passthrough.js'
 
 /**
- * The Gemini surface codec. The model is in the URL, not the body: the route copies the path's `{model}` into
- * `body.model` before calling `decodeRequest` (or calls `decodeGeminiRequest(body, model, ctx, { stream })`
- * directly). `decodeRequest` returns `stream: false`; the streamGenerateContent route sets `stream: true` on the
- * result (or passes the option). For passthrough, `withModel` strips `body.model` (Gemini bodies carry none) and
- * the route names the model in `PassthroughRequest.operation`.
+ * The Gemini surface codec. The model and the stream flag are in the URL, not the body: the route copies the
+ * path's `{model}` into `body.model` and `stream: true|false` into `body.stream` before calling `decodeRequest`
+ * (or calls `decodeGeminiRequest(body, model, ctx, { stream })` directly). Neither key reaches extras. For
+ * passthrough, `withModel` strips both (Gemini bodies carry neither) and the route names the model in
+ * `PassthroughRequest.operation`.
  */
 export const geminiCodec: SurfaceCodec<GeminiGenerateRequest> = {
   protocol: 'gemini',

@@ -4,8 +4,9 @@ import type { GeminiGenerateRequest, GeminiPart } from '../../../schemas/gemini/
 
 /**
  * Passthrough helpers: the system-prompt hook applied to the wire body, and the model. A Gemini body carries no
- * model (it is in the URL path), so `withModel` only removes the `model` key a route may have copied into the
- * body; the route puts the resolved model in `PassthroughRequest.operation` (`/models/{model}:generateContent`).
+ * model and no stream flag (both are in the URL), so `withModel` removes the `model`/`stream` keys a route copied
+ * into the body (Gemini rejects unknown fields); the route names the resolved model in
+ * `PassthroughRequest.operation` (`/models/{model}:generateContent`).
  */
 
 export function editGeminiSystem (body: GeminiGenerateRequest, edit: SystemEdit): GeminiGenerateRequest {
@@ -25,6 +26,6 @@ export function editGeminiSystem (body: GeminiGenerateRequest, edit: SystemEdit)
 }
 
 export function withGeminiModel (body: GeminiGenerateRequest, _model: string): GeminiGenerateRequest {
-  const { model: _dropped, ...rest } = body
+  const { model: _inBody, stream: _stream, ...rest } = body
   return rest
 }
