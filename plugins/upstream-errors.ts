@@ -102,7 +102,8 @@ export function upstreamHttpError (
     ...(details.code === undefined ? {} : { code: details.code }),
     ...(retryAfter === undefined ? {} : { retryAfter }),
     ...(details.shouldRetry === undefined ? {} : { shouldRetry: details.shouldRetry }),
-    credentialScoped: status === 401 || status === 402 || status === 403 || status === 429,
+    // The provider's reading wins: Gemini's invalid key arrives as 400 but is an authentication failure.
+    credentialScoped: kind === 'authentication' || kind === 'permission' || kind === 'billing' || kind === 'rate_limit',
     upstream: { status, body, ...(protocol === undefined ? {} : { protocol }), headers: flatHeaders }
   })
 }

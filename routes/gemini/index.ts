@@ -7,8 +7,7 @@ import { countInputTokens } from '../../plugins/count-tokens.js'
 import { formatPath } from '../../plugins/error-handler.js'
 import { invalidRequest, notFound } from '../../plugins/gateway-error.js'
 import { collectModels } from '../models.js'
-import { geminiCodec } from './codec/index.js'
-import { toGeminiModel, toGeminiModelList } from './models-render.js'
+import { encodeGeminiModel, encodeGeminiModelList, geminiCodec } from './codec/index.js'
 
 const checkGenerate = TypeCompiler.Compile(GeminiGenerateRequest)
 const checkCount = TypeCompiler.Compile(GeminiCountTokensRequest)
@@ -29,13 +28,21 @@ function parseTarget (raw: string): { model: string, method: string } {
   return { model: decoded.slice(0, colon).replace(/^models\//, ''), method: decoded.slice(colon + 1) }
 }
 
+function pageQuery (query: Record<string, unknown>): { pageSize?: number, pageToken?: string } {
+  const size = Number(query.pageSize)
+  return {
+    ...(Number.isInteger(size) && size > 0 ? { pageSize: Math.min(size, 1000) } : {}),
+    ...(typeof query.pageToken === 'string' ? { pageToken: query.pageToken } : {})
+  }
+}
+
 /** The Gemini API surface under /v1beta and /v1. Gemini providers get the passthrough path. */
 const geminiRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.gatewaySurfaces.set('gemini', {
     protocol: 'gemini',
     renderError: err => geminiCodec.renderError(err),
-    renderModelList: toGeminiModelList,
-    renderModel: toGeminiModel
+    renderModelList: (models, query) => encodeGeminiModelList(models, pageQuery(query)),
+    renderModel: encodeGeminiModel
   })
   const bodyLimit = fastify.gatewayConfig.BODY_LIMIT
 
@@ -76,13 +83,13 @@ const geminiRoutes: FastifyPluginAsync = async (fastify) => {
   }
 
   fastify.get('/v1beta/models', { config: { protocol: 'gemini' } }, async (request) =>
-    toGeminiModelList(await collectModels(fastify, request), request.query as Record<string, unknown>))
+    encodeGeminiModelList(await collectModels(fastify, request), pageQuery(request.query as Record<string, unknown>)))
 
   fastify.get<{ Params: { model: string } }>('/v1beta/models/:model', { config: { protocol: 'gemini' } }, async (request) => {
     const id = decodeURIComponent(request.params.model).replace(/^models\//, '')
     const model = (await collectModels(fastify, request)).find(m => m.id === id)
     if (model === undefined) throw notFound(`models/${id} is not found or is not served by the configured providers`)
-    return toGeminiModel(model)
+    return encodeGeminiModel(model)
   })
 }
 

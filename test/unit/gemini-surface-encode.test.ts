@@ -1,7 +1,8 @@
 import t from 'tap'
+import { JsonArrayWriter } from '../../plugins/sse-writer.js'
 import type { ChatResponse } from '../../schemas/canonical.js'
 import {
-  createJsonArrayFramer, decodeGeminiRequest, encodeGeminiCountTokensResponse, encodeGeminiModelList, encodeGeminiResponse, geminiCodec
+  decodeGeminiRequest, encodeGeminiCountTokensResponse, encodeGeminiModelList, encodeGeminiResponse, geminiCodec
 } from '../../routes/gemini/codec/index.js'
 import { fromGeminiResponse } from '../../providers/gemini-custom/response.js'
 import { fromThoughtSignature, toThoughtSignature } from '../../schemas/gemini/signatures.js'
@@ -168,11 +169,11 @@ t.test('model list and countTokens responses', async t => {
 })
 
 t.test('JSON array framing for streamGenerateContent without alt=sse', async t => {
-  const framer = createJsonArrayFramer()
-  const text = framer.frame([{ data: { a: 1 } }, { data: { b: 2 } }]) + framer.frame([]) + framer.frame([{ data: { c: 3 } }]) + framer.close()
+  const framer = new JsonArrayWriter()
+  const text = framer.write([{ data: { a: 1 } }, { data: { b: 2 } }]) + framer.write([]) + framer.write([{ data: { c: 3 } }]) + framer.end()
   t.equal(text, '[{"a":1},\r\n{"b":2},\r\n{"c":3}]')
   t.same(JSON.parse(text), [{ a: 1 }, { b: 2 }, { c: 3 }])
-  t.equal(createJsonArrayFramer().close(), '[]')
+  t.equal(new JsonArrayWriter().end(), '[]')
 })
 
 t.test('a Gemini client replaying a carried signature gets its source back', async t => {
