@@ -94,31 +94,41 @@ for (const passthrough of [true, false]) {
 
 t.test('upstream failures reach the OpenAI client with the right status', async t => {
   const upstream = await startFakeOpenAI()
-  const gw = await startGateway({ OPENAI_BASE_URL: `${upstream.url}/v1`, REQUEST_MAX_RETRIES: 2, REQUEST_BASE_DELAY: 1, REQUEST_MAX_DELAY: 50, UPSTREAM_HEADERS_TIMEOUT_MS: 400 })
-  t.teardown(async () => { await gw.close(); await upstream.close() })
-  const client = new OpenAI({ apiKey: 'unused', baseURL: `${gw.url}/v1`, maxRetries: 0 })
-  const ask = async (stream: boolean) => stream
+  t.teardown(async () => { await upstream.close() })
+  // A fresh gateway per case: failures cool the credential down, which is the next case's business, not this one's.
+  const gateway = async (t: { teardown: (fn: () => Promise<void>) => void }, extra: Record<string, unknown> = {}) => {
+    const gw = await startGateway({ OPENAI_BASE_URL: `${upstream.url}/v1`, REQUEST_MAX_RETRIES: 2, REQUEST_BASE_DELAY: 1, REQUEST_MAX_DELAY: 50, ...extra })
+    t.teardown(async () => { await gw.close() })
+    return { gw, client: new OpenAI({ apiKey: 'unused', baseURL: `${gw.url}/v1`, maxRetries: 0 }) }
+  }
+  const ask = async (client: OpenAI, stream: boolean) => stream
     ? await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }], stream: true })
     : await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] })
+  const failure = async (p: Promise<unknown>) => await p.then(() => undefined, (e: unknown) => e)
 
-  await t.test('429 keeps Retry-After and the upstream message, not retried past the cap', async t => {
-    const before = upstream.requests.length
+  await t.test('429 keeps Retry-After and the upstream message; the cooled-down credential is not asked again', async t => {
     upstream.route('POST /v1/chat/completions', (_req, res) => sendJson(res, 429, { error: { message: 'Rate limit reached for gpt-4o', type: 'requests', param: null, code: 'rate_limit_exceeded' } }, { 'retry-after': '7' }))
-    for (const stream of [false, true]) {
-      const err = await ask(stream).then(() => undefined, (e: unknown) => e)
-      t.ok(err instanceof OpenAI.RateLimitError, `RateLimitError (stream=${String(stream)})`)
-      const apiErr = err as InstanceType<typeof OpenAI.APIError>
-      t.equal(apiErr.headers?.get('retry-after'), '7')
-      t.match(apiErr.message, /Rate limit reached for gpt-4o/)
-    }
-    t.equal(upstream.requests.length - before, 2, 'a Retry-After beyond REQUEST_MAX_DELAY is not waited for')
+    const before = upstream.requests.length
+    const { client } = await gateway(t)
+    const first = await failure(ask(client, false))
+    t.ok(first instanceof OpenAI.RateLimitError)
+    t.equal((first as InstanceType<typeof OpenAI.APIError>).headers?.get('retry-after'), '7')
+    t.match((first as Error).message, /Rate limit reached for gpt-4o/)
+    t.equal(upstream.requests.length - before, 1, 'a Retry-After beyond REQUEST_MAX_DELAY is not waited for')
+    const second = await failure(ask(client, true))
+    t.ok(second instanceof OpenAI.RateLimitError, 'the stream request is refused while the credential cools down')
+    const wait = Number((second as InstanceType<typeof OpenAI.APIError>).headers?.get('retry-after'))
+    t.ok(wait >= 6 && wait <= 7, `with the remaining Retry-After (${wait})`)
+    t.equal(upstream.requests.length - before, 1, 'without asking the upstream')
   })
 
   await t.test('500 is retried, then surfaces as 500', async t => {
-    const before = upstream.requests.length
     upstream.route('POST /v1/chat/completions', (_req, res) => sendJson(res, 500, { error: { message: 'The server had an error', type: 'server_error', param: null, code: null } }))
-    const err = await ask(false).then(() => undefined, (e: unknown) => e)
+    const before = upstream.requests.length
+    const { client } = await gateway(t)
+    const err = await failure(ask(client, false))
     t.ok(err instanceof OpenAI.InternalServerError)
+    t.match((err as Error).message, /The server had an error/)
     t.equal(upstream.requests.length - before, 3, 'one attempt and two retries')
   })
 
@@ -128,28 +138,24 @@ t.test('upstream failures reach the OpenAI client with the right status', async 
       if (n++ === 0) sendJson(res, 503, { error: { message: 'overloaded', type: 'server_error' } })
       else sendJson(res, 200, completionBody({ content: 'second time lucky' }))
     })
+    const { client } = await gateway(t)
     const res = await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] })
     t.equal(res.choices[0]?.message.content, 'second time lucky')
   })
 
   await t.test('a stalled upstream gives 504', async t => {
     upstream.route('POST /v1/chat/completions', () => { /* never answers */ })
-    const gw2 = await startGateway({ OPENAI_BASE_URL: `${upstream.url}/v1`, REQUEST_MAX_RETRIES: 0, UPSTREAM_HEADERS_TIMEOUT_MS: 300 })
-    t.teardown(async () => { await gw2.close() })
-    const c2 = new OpenAI({ apiKey: 'unused', baseURL: `${gw2.url}/v1`, maxRetries: 0 })
-    const err = await c2.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] }).then(() => undefined, (e: unknown) => e)
-    t.equal((err as { status?: number }).status, 504)
+    const { client } = await gateway(t, { REQUEST_MAX_RETRIES: 0, UPSTREAM_HEADERS_TIMEOUT_MS: 300 })
+    t.equal(((await failure(ask(client, false))) as { status?: number }).status, 504)
   })
 
   await t.test('an unreachable upstream gives 502', async t => {
-    const gw3 = await startGateway({ OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', REQUEST_MAX_RETRIES: 0 })
-    t.teardown(async () => { await gw3.close() })
-    const c3 = new OpenAI({ apiKey: 'unused', baseURL: `${gw3.url}/v1`, maxRetries: 0 })
-    const err = await c3.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] }).then(() => undefined, (e: unknown) => e)
-    t.equal((err as { status?: number }).status, 502)
+    const { client } = await gateway(t, { OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', REQUEST_MAX_RETRIES: 0 })
+    t.equal(((await failure(ask(client, true))) as { status?: number }).status, 502)
   })
 
   await t.test('a bad request body names the field', async t => {
+    const { gw } = await gateway(t)
     const res = await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'gpt-4o' }) })
     t.equal(res.status, 400)
     const body = await res.json() as { error: { message: string, type: string } }
@@ -158,9 +164,13 @@ t.test('upstream failures reach the OpenAI client with the right status', async 
     const bad = await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"model":' })
     t.equal(bad.status, 400)
     t.equal(((await bad.json()) as { error: { type: string } }).error.type, 'invalid_request_error')
+    const part = await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: {} }] }] }) })
+    t.equal(part.status, 400)
+    t.match(((await part.json()) as { error: { message: string } }).error.message, /messages\[0\]\.content/)
   })
 
   await t.test('an unknown provider is a 400 naming the available ones', async t => {
+    const { gw } = await gateway(t)
     const res = await fetch(`${gw.url}/nope-provider/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'x' }] }) })
     t.equal(res.status, 400)
     t.match(((await res.json()) as { error: { message: string } }).error.message, /available: openai-custom/)
@@ -170,7 +180,6 @@ t.test('upstream failures reach the OpenAI client with the right status', async 
 t.test('a client that disconnects mid-stream aborts the upstream request', async t => {
   const upstream = await startFakeOpenAI()
   let upstreamClosed: () => void = () => {}
-  const closed = new Promise<void>(resolve => { upstreamClosed = resolve })
   upstream.route('POST /v1/chat/completions', (_req, res) => {
     res.writeHead(200, { 'content-type': 'text/event-stream' })
     res.write(`data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { role: 'assistant', content: 'part' }, finish_reason: null }] })}\n\n`)
@@ -178,6 +187,7 @@ t.test('a client that disconnects mid-stream aborts the upstream request', async
     // keeps the stream open until the gateway hangs up
   })
   for (const passthrough of [true, false]) {
+    const closed = new Promise<void>(resolve => { upstreamClosed = resolve })
     const gw = await startGateway({ OPENAI_BASE_URL: `${upstream.url}/v1`, PASSTHROUGH: passthrough })
     const controller = new AbortController()
     const res = await fetch(`${gw.url}/v1/chat/completions`, {
