@@ -1,0 +1,49 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { parseArgs } from 'node:util'
+import { Agent, request } from 'undici'
+
+/**
+ * The floor: the least a Node HTTP gateway can do. Reads the client's body, sends it to the upstream with undici
+ * (keep-alive pool, the same client the gateway uses) and relays status, content type and body bytes as they
+ * arrive. No parsing, no logging, no validation. Prints `READY <port>`.
+ */
+
+const { values } = parseArgs({ options: { port: { type: 'string', default: '0' }, upstream: { type: 'string' } } })
+const upstream = values.upstream ?? 'http://127.0.0.1:1'
+const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 256 })
+
+/** Request headers worth forwarding; hop-by-hop ones and the host stay behind. */
+const FORWARD = ['content-type', 'authorization', 'x-api-key', 'anthropic-version', 'accept']
+
+async function relay (req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
+  const headers: Record<string, string> = {}
+  for (const name of FORWARD) {
+    const value = req.headers[name]
+    if (typeof value === 'string') headers[name] = value
+  }
+  const controller = new AbortController()
+  res.once('close', () => { if (!res.writableFinished) controller.abort() })
+  const up = await request(upstream + (req.url ?? '/'), { method: 'POST', headers, body, dispatcher, signal: controller.signal })
+  const type = up.headers['content-type']
+  res.writeHead(up.statusCode, typeof type === 'string' ? { 'content-type': type } : {})
+  for await (const chunk of up.body) {
+    if (!res.write(chunk)) await new Promise(resolve => res.once('drain', resolve))
+  }
+  res.end()
+}
+
+const server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
+  const chunks: Buffer[] = []
+  req.on('data', (c: Buffer) => chunks.push(c))
+  req.on('end', () => {
+    relay(req, res, Buffer.concat(chunks)).catch(() => {
+      if (!res.headersSent) res.writeHead(502)
+      res.end()
+    })
+  })
+})
+server.listen(Number(values.port), '127.0.0.1', () => {
+  process.stdout.write(`READY ${(server.address() as AddressInfo).port}\n`)
+})
+process.on('SIGTERM', () => { server.closeAllConnections(); server.close(() => { void dispatcher.close().then(() => process.exit(0)) }) })
