@@ -18,6 +18,7 @@ import promptLogPlugin from './plugins/prompt-log.js'
 import metricsPlugin from './plugins/metrics.js'
 import systemPromptPlugin from './plugins/system-prompt.js'
 import authPlugin from './plugins/auth.js'
+import healthChecksPlugin from './plugins/health-checks.js'
 import requestIdPlugin from './plugins/request-id.js'
 import openaiCustomProvider from './providers/openai-custom/index.js'
 import openrouterProvider from './providers/openai-openrouter/index.js'
@@ -78,6 +79,8 @@ const gateway: FastifyPluginAsync<SwitchboardOptions> = async (fastify, opts) =>
   await fastify.register(geminiCustomProvider)
   await fastify.register(openaiResponsesProvider)
   await fastify.register(kiroProvider)
+
+  await fastify.register(healthChecksPlugin)
 
   await fastify.register(healthRoutes)
   await fastify.register(metricsRoutes)
