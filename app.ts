@@ -1,11 +1,11 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
-import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
 import type { Dispatcher } from 'undici'
 import type { TranslateContext } from './schemas/translate-context.js'
 import type { GatewayConfig } from './schemas/config.js'
 import { loadConfig } from './plugins/config-loader.js'
 import { createTranslateContext } from './plugins/translate-context.js'
+import { cachedTypeBoxCompiler } from './plugins/validator-compiler.js'
 import type { StateStore } from './plugins/state-store.js'
 import configPlugin from './plugins/config.js'
 import statePlugin from './plugins/state.js'
@@ -20,6 +20,7 @@ import systemPromptPlugin from './plugins/system-prompt.js'
 import authPlugin from './plugins/auth.js'
 import healthChecksPlugin from './plugins/health-checks.js'
 import requestIdPlugin from './plugins/request-id.js'
+import rawBodyPlugin from './plugins/raw-body.js'
 import openaiCustomProvider from './providers/openai-custom/index.js'
 import openrouterProvider from './providers/openai-openrouter/index.js'
 import claudeCustomProvider from './providers/claude-custom/index.js'
@@ -58,13 +59,14 @@ const gateway: FastifyPluginAsync<SwitchboardOptions> = async (fastify, opts) =>
   const { config, warnings } = loadConfig({ overrides: opts.config ?? {} })
   for (const warning of warnings) fastify.log.warn(warning)
 
-  fastify.setValidatorCompiler(TypeBoxValidatorCompiler)
+  fastify.setValidatorCompiler(cachedTypeBoxCompiler())
   fastify.decorate('gatewayTranslate', opts.translate ?? createTranslateContext())
   await fastify.register(configPlugin, { config })
   await fastify.register(statePlugin, opts.store === undefined ? {} : { store: opts.store })
   await fastify.register(transportPlugin, opts.dispatcher === undefined ? {} : { dispatcher: opts.dispatcher })
   await fastify.register(errorHandlerPlugin)
   await fastify.register(requestIdPlugin)
+  await fastify.register(rawBodyPlugin)
   await fastify.register(providerRegistryPlugin)
   await fastify.register(poolsPlugin)
   await fastify.register(exchangesPlugin)

@@ -29,7 +29,7 @@ export async function startFake (o: FakeOptions): Promise<Running> {
 }
 
 export async function startFloor (fakeUrl: string): Promise<Running> {
-  return await start({ name: 'floor', command: process.execPath, args: ['--import', 'tsx', join(ROOT, 'bench/floor-proxy.ts'), '--upstream', fakeUrl], cpu: TARGET_CPU })
+  return await start({ name: 'floor', command: process.execPath, args: [join(ROOT, 'bench/floor-proxy.mjs'), '--upstream', fakeUrl], cpu: TARGET_CPU })
 }
 
 /** A Kiro token file that never needs a refresh. */

@@ -18,6 +18,8 @@ export interface ChatCall<Body> {
   body: Body
   /** The passthrough operation for a provider that speaks the codec's protocol; absent = always translate. */
   passthroughOperation?: (model: string, stream: boolean) => string
+  /** The request's bytes when `body` is the parsed request body itself (forwarded as is when unchanged). */
+  raw?: Buffer
   /** Gemini without alt=sse streams one JSON array instead of SSE. */
   framing?: Framing
   /** Adjusts the canonical request on the translated path only (the Responses surface prepends stored history). */
@@ -72,10 +74,18 @@ async function attempt<Body> (
 ): Promise<Outcome> {
   const { provider, model } = target
   if (passthroughAllowed && provider.protocol === call.codec.protocol && provider.passthrough !== undefined && call.passthroughOperation !== undefined) {
-    let body = call.codec.withModel(call.body, model)
+    // Unchanged (same model, no system-prompt edit): the client's own bytes go upstream, not a re-serialization.
+    const unchanged = edit === undefined && call.raw !== undefined && (call.body as { model?: unknown }).model === model
+    let body = unchanged ? call.body : call.codec.withModel(call.body, model)
     if (edit !== undefined) body = call.codec.editSystem(body, edit)
     const wire = body as Record<string, unknown>
-    const res = await provider.passthrough({ protocol: call.codec.protocol, operation: call.passthroughOperation(model, canonical.stream), body: wire, stream: canonical.stream }, ctx)
+    const res = await provider.passthrough({
+      protocol: call.codec.protocol,
+      operation: call.passthroughOperation(model, canonical.stream),
+      body: wire,
+      ...(unchanged && call.raw !== undefined ? { raw: call.raw } : {}),
+      stream: canonical.stream
+    }, ctx)
     return { kind: 'passthrough', res, sent: wire }
   }
   const adjusted = call.translate === undefined ? canonical : call.translate(canonical)

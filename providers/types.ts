@@ -29,6 +29,8 @@ export interface PassthroughRequest {
   operation: string
   /** The client's body after the hooks (system prompt) and model resolution. */
   body: Record<string, unknown>
+  /** The client's bytes when `body` is exactly what the client sent: forwarded as they are, not re-serialized. */
+  raw?: Buffer
   stream: boolean
 }
 

@@ -49,11 +49,12 @@ export class ClaudeProvider implements Provider {
     return h
   }
 
-  private async post (path: string, body: unknown, ctx: ProviderCallContext, stream: boolean) {
+  private async post (path: string, body: unknown, ctx: ProviderCallContext, stream: boolean, rawBody?: Buffer) {
     return await callUpstream(this.transport, {
       url: joinUrl(this.base, path),
       headers: this.headers(ctx, stream),
       body,
+      ...(rawBody === undefined ? {} : { rawBody }),
       signal: ctx.signal,
       protocol: 'anthropic',
       errorDetails: (_status, text) => claudeErrorDetails(text)
@@ -75,7 +76,7 @@ export class ClaudeProvider implements Provider {
   }
 
   async passthrough (req: PassthroughRequest, ctx: ProviderCallContext): Promise<PassthroughResponse> {
-    const res = await this.post(req.operation, req.body, ctx, req.stream)
+    const res = await this.post(req.operation, req.body, ctx, req.stream, req.raw)
     return { status: res.status, headers: relayHeaders(res.headers), body: res.body }
   }
 

@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module'
 import { crc32 } from '@aws-crypto/crc32'
-import { EventStreamCodec, type MessageHeaders } from '@smithy/eventstream-codec'
+import type { EventStreamCodec, MessageHeaders } from '@smithy/eventstream-codec'
 import { GatewayError } from '../../plugins/gateway-error.js'
 
 /**
@@ -28,10 +29,18 @@ const MIN_FRAME_LENGTH = 16
 /** Far above any Kiro frame (a few KiB); a length beyond this is corruption, not data. */
 export const MAX_FRAME_LENGTH = 16 * 1024 * 1024
 
-const codec = new EventStreamCodec(
-  (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'),
-  (text) => new Uint8Array(Buffer.from(text, 'utf8'))
-)
+let codecInstance: EventStreamCodec | undefined
+
+/** The codec (and the @smithy packages behind it) loads on the first Kiro frame, not at gateway start-up. */
+function codec (): EventStreamCodec {
+  if (codecInstance !== undefined) return codecInstance
+  const { EventStreamCodec: Codec } = createRequire(import.meta.url)('@smithy/eventstream-codec') as typeof import('@smithy/eventstream-codec')
+  codecInstance = new Codec(
+    (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'),
+    (text) => new Uint8Array(Buffer.from(text, 'utf8'))
+  )
+  return codecInstance
+}
 
 function corruptFrame (detail: string, cause?: unknown): GatewayError {
   return new GatewayError({
@@ -123,7 +132,7 @@ export class EventStreamFramer {
 function decodeFrame (frame: Uint8Array): KiroFrame {
   let decoded: { headers: MessageHeaders, body: Uint8Array }
   try {
-    decoded = codec.decode(frame)
+    decoded = codec().decode(frame)
   } catch (err) {
     const reason = err instanceof Error && /message checksum/i.test(err.message) ? 'message CRC mismatch' : 'undecodable frame'
     throw corruptFrame(reason, err)

@@ -6,6 +6,8 @@ export interface JsonCall {
   url: string
   headers: Record<string, string>
   body?: unknown
+  /** Bytes to send instead of serializing `body` (an unchanged passthrough body). */
+  rawBody?: Buffer
   method?: 'GET' | 'POST'
   signal: AbortSignal
   /** The upstream's protocol, recorded on errors so a same-protocol surface can forward the body verbatim. */
@@ -20,7 +22,7 @@ export async function callUpstream (transport: Transport, call: JsonCall): Promi
     url: call.url,
     method: call.method ?? 'POST',
     headers: call.body === undefined ? call.headers : { 'content-type': 'application/json', ...call.headers },
-    ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
+    ...(call.body === undefined ? {} : { body: call.rawBody ?? JSON.stringify(call.body) }),
     signal: call.signal
   })
   if (res.status >= 200 && res.status < 300) return res

@@ -84,11 +84,12 @@ export class OpenAICompatibleProvider implements Provider {
     }
   }
 
-  private async post (path: string, body: unknown, signal: AbortSignal, stream: boolean) {
+  private async post (path: string, body: unknown, signal: AbortSignal, stream: boolean, rawBody?: Buffer) {
     return await callUpstream(this.transport, {
       url: joinUrl(this.opts.baseUrl, path),
       headers: stream ? { ...this.headers, accept: 'text/event-stream' } : this.headers,
       body,
+      ...(rawBody === undefined ? {} : { rawBody }),
       signal,
       protocol: this.protocol,
       errorDetails: (_status, text) => this.dialect.errorDetails(text)
@@ -110,7 +111,7 @@ export class OpenAICompatibleProvider implements Provider {
   }
 
   async passthrough (req: PassthroughRequest, ctx: ProviderCallContext): Promise<PassthroughResponse> {
-    const res = await this.post(req.operation, req.body, ctx.signal, req.stream)
+    const res = await this.post(req.operation, req.body, ctx.signal, req.stream, req.raw)
     return { status: res.status, headers: relayHeaders(res.headers), body: res.body }
   }
 

@@ -30,6 +30,7 @@ const claudeRoutes: FastifyPluginAsync = async (fastify) => {
   }, async (request, reply) => await handleChat(fastify, request, reply, {
     codec: claudeCodec,
     body: request.body,
+    ...(request.rawBody === undefined ? {} : { raw: request.rawBody }),
     passthroughOperation: () => '/messages'
   }))
 

@@ -22,6 +22,7 @@ const openaiRoutes: FastifyPluginAsync = async (fastify) => {
   }, async (request, reply) => await handleChat(fastify, request, reply, {
     codec: openaiChatCodec,
     body: request.body,
+    ...(request.rawBody === undefined ? {} : { raw: request.rawBody }),
     passthroughOperation: () => '/chat/completions'
   }))
 }
