@@ -18,16 +18,21 @@ const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 256 })
 const FORWARD = ['content-type', 'authorization', 'x-api-key', 'anthropic-version', 'accept']
 
 async function relay (req, res, body) {
-  const headers = {}
+  const forwarded = {}
   for (const name of FORWARD) {
     const value = req.headers[name]
-    if (typeof value === 'string') headers[name] = value
+    if (typeof value === 'string') forwarded[name] = value
   }
   const controller = new AbortController()
   res.once('close', () => { if (!res.writableFinished) controller.abort() })
-  const up = await request(upstream + (req.url ?? '/'), { method: 'POST', headers, body, dispatcher, signal: controller.signal })
-  const type = up.headers['content-type']
-  res.writeHead(up.statusCode, typeof type === 'string' ? { 'content-type': type } : {})
+  const up = await request(upstream + (req.url ?? '/'), { method: 'POST', headers: forwarded, body, dispatcher, signal: controller.signal })
+  // Content type and, when the upstream sent one, its length (a fixed-length body needs no chunked terminator).
+  const headers = {}
+  for (const name of ['content-type', 'content-length']) {
+    const value = up.headers[name]
+    if (typeof value === 'string') headers[name] = value
+  }
+  res.writeHead(up.statusCode, headers)
   for await (const chunk of up.body) {
     if (!res.write(chunk)) await new Promise(resolve => res.once('drain', resolve))
   }
