@@ -156,7 +156,7 @@ t.test('CLIENT PAUSE: a paused Redis is an outage until the pause ends', async t
   })
   await redis.ready()
   t.equal(await store.increment('n'), 1)
-  await admin.call('CLIENT', 'PAUSE', '600', 'ALL')
+  await admin.call('CLIENT', 'PAUSE', '3000', 'ALL')
   t.equal(await store.increment('n'), 1, 'local counter while paused')
   t.equal(store.degraded, true)
   await waitFor('the switch back', () => !store.degraded)
