@@ -23,8 +23,8 @@ export async function installCodex (): Promise<string> {
 
 /**
  * $CODEX_HOME/config.toml for the gateway, as the README shows it: a custom provider on the Responses wire API whose
- * key comes from an environment variable, with analytics off and plugins off (the plugin sync is what would
- * otherwise reach github.com and chatgpt.com; with it off, the model provider is the only host Codex contacts).
+ * key comes from an environment variable, with analytics off (else events go to ab.chatgpt.com) and plugins off
+ * (else the plugin sync calls github.com and chatgpt.com): with both off, the gateway is the only host Codex contacts.
  */
 export function codexConfig (baseUrl: string, model = 'gpt-4o'): string {
   return [
