@@ -24,6 +24,7 @@ import openaiCustomProvider from './providers/openai-custom/index.js'
 import openrouterProvider from './providers/openai-openrouter/index.js'
 import claudeCustomProvider from './providers/claude-custom/index.js'
 import geminiCustomProvider from './providers/gemini-custom/index.js'
+import geminiCliProvider from './providers/gemini-cli-oauth/index.js'
 import openaiResponsesProvider from './providers/openai-responses/index.js'
 import kiroProvider from './providers/claude-kiro-oauth/index.js'
 import healthRoutes from './routes/health.js'
@@ -77,6 +78,7 @@ const gateway: FastifyPluginAsync<SwitchboardOptions> = async (fastify, opts) =>
   await fastify.register(openrouterProvider)
   await fastify.register(claudeCustomProvider)
   await fastify.register(geminiCustomProvider)
+  await fastify.register(geminiCliProvider)
   await fastify.register(openaiResponsesProvider)
   await fastify.register(kiroProvider)
 
