@@ -37,7 +37,7 @@ export interface FakeCodeAssist {
   project: string
   setSetup(setup: AccountSetup): void
   /** Gemini response chunks (unwrapped) the next generate calls answer with; non-stream merges them. */
-  respondWith(chunks: Array<Record<string, unknown>>): void
+  respondWith(chunks: Array<Record<string, unknown>> | undefined): void
   /** Applies to the next generate / stream call only. */
   setFault(fault: CodeAssistFault | undefined): void
   /** Requests to one method (`generateContent`, `streamGenerateContent`, `loadCodeAssist`, …). */
