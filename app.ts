@@ -49,6 +49,11 @@ export interface SwitchboardOptions {
   store?: StateStore
   /** Fixed clock and ids for tests. */
   translate?: TranslateContext
+  /**
+   * Receives the gateway's own (encapsulated) instance once everything is registered: the CLI's
+   * `credentials check` reads its providers from it without listening.
+   */
+  onGateway?: (gateway: FastifyInstance) => void
 }
 
 /**
@@ -89,6 +94,7 @@ const gateway: FastifyPluginAsync<SwitchboardOptions> = async (fastify, opts) =>
   await fastify.register(adminRoutes)
   await fastify.register(apiRoutes)
   await fastify.register(apiRoutes, { prefix: '/:provider' })
+  opts.onGateway?.(fastify)
 }
 
 /** The root plugin: register it in any Fastify 5 app with `{ config, prefix }`. It never listens. */
