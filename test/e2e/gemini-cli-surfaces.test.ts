@@ -162,6 +162,17 @@ t.test('@google/genai through the near-passthrough', async t => {
     fake.respondWith(undefined)
   })
 
+  await t.test('a chunk that is not JSON becomes a Gemini error chunk the SDK throws', async t => {
+    fake.setFault('bad-chunk')
+    const got: GenerateContentResponse[] = []
+    const caught = await (async () => {
+      for await (const chunk of await ai.models.generateContentStream({ model: 'gemini-2.5-flash', contents: 'broken' })) got.push(chunk)
+    })().then(() => undefined, (e: unknown) => e)
+    t.equal(got[0]?.text, 'echo: ', 'what came before is delivered')
+    t.ok(caught instanceof ApiError)
+    t.equal((caught as ApiError).status, 502)
+  })
+
   await t.test('countTokens goes to Code Assist countTokens', async t => {
     const res = await ai.models.countTokens({ model: 'gemini-2.5-flash', contents: 'count these words' })
     t.ok((res.totalTokens ?? 0) > 0)

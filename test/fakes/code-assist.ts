@@ -115,92 +115,132 @@ function merge (chunks: Array<Record<string, unknown>>): Record<string, unknown>
   return { candidates: [{ content: { role: 'model', parts }, finishReason: finishReason ?? 'STOP', index: 0 }], ...meta }
 }
 
-export async function startFakeCodeAssist (opts: FakeCodeAssistOptions = {}): Promise<FakeCodeAssist> {
-  const server = await startFakeServer()
-  const oauth = addGoogleOAuth(server, opts.expiresIn === undefined ? {} : { expiresIn: opts.expiresIn })
-  let setup: AccountSetup = opts.setup ?? 'ready'
-  let script: Array<Record<string, unknown>> | undefined
-  let fault: CodeAssistFault | undefined
-  let pollsLeft = 0
-  let traces = 0
-  const project = (): string => setup === 'onboard-free' ? MANAGED_PROJECT : READY_PROJECT
+const FREE_TIER = { id: 'free-tier', name: 'Gemini Code Assist for individuals', isDefault: true, userDefinedCloudaicompanionProject: false }
+const STANDARD_TIER = { id: 'standard-tier', name: 'Gemini Code Assist', isDefault: true, userDefinedCloudaicompanionProject: true }
+const OPERATION = 'operations/onboard-fake-1'
 
-  /** Auth and wrapper checks shared by the generate methods; false when an error was sent. */
-  const accepted = (req: RecordedRequest, res: ServerResponse): boolean => {
-    if (!oauth.isValid(req.headers.authorization)) { sendJson(res, 401, UNAUTHENTICATED); return false }
+/** loadCodeAssist's answer for each account setup (gemini-cli `types.ts` LoadCodeAssistResponse). */
+function loadAnswer (setup: AccountSetup): Record<string, unknown> {
+  switch (setup) {
+    case 'ready': return { currentTier: FREE_TIER, allowedTiers: [FREE_TIER], cloudaicompanionProject: READY_PROJECT }
+    case 'onboard-free': return { allowedTiers: [FREE_TIER] }
+    case 'validation': return { allowedTiers: [FREE_TIER], ineligibleTiers: [{ reasonCode: 'VALIDATION_REQUIRED', reasonMessage: 'Account verification required', tierId: 'free-tier', tierName: FREE_TIER.name, validationUrl: VALIDATION_URL }] }
+    case 'ineligible': return { allowedTiers: [STANDARD_TIER], ineligibleTiers: [{ reasonCode: 'INELIGIBLE_ACCOUNT', reasonMessage: 'Your account is not eligible for Gemini Code Assist for individuals', tierId: 'free-tier', tierName: FREE_TIER.name }] }
+  }
+}
+
+/** The fake's state and handlers; startFakeCodeAssist mounts them. */
+class CodeAssistState {
+  setup: AccountSetup
+  script: Array<Record<string, unknown>> | undefined
+  fault: CodeAssistFault | undefined
+  private pollsLeft = 0
+  private traces = 0
+
+  constructor (readonly oauth: FakeGoogleOAuth, private readonly opts: FakeCodeAssistOptions) {
+    this.setup = opts.setup ?? 'ready'
+  }
+
+  get project (): string {
+    return this.setup === 'onboard-free' ? MANAGED_PROJECT : READY_PROJECT
+  }
+
+  /** The access token check every method shares; false when a 401 was sent. */
+  authorized (req: RecordedRequest, res: ServerResponse): boolean {
+    if (this.oauth.isValid(req.headers.authorization)) return true
+    sendJson(res, 401, UNAUTHENTICATED)
+    return false
+  }
+
+  /** Auth, wrapper shape, project and the one-shot fault, for the generate methods; false when an error was sent. */
+  accepted (req: RecordedRequest, res: ServerResponse): boolean {
+    if (!this.authorized(req, res)) return false
     const body = req.json as Record<string, unknown> | undefined
     if (body === undefined || typeof body.model !== 'string' || typeof body.user_prompt_id !== 'string' || typeof body.request !== 'object') {
       sendJson(res, 400, { error: { code: 400, message: 'Invalid JSON payload received. Missing model, user_prompt_id or request.', status: 'INVALID_ARGUMENT' } })
       return false
     }
-    if (body.project !== project()) {
+    if (body.project !== this.project) {
       sendJson(res, 403, { error: { code: 403, message: `Permission denied on resource project ${String(body.project)}.`, status: 'PERMISSION_DENIED' } })
       return false
     }
-    const now = fault
-    fault = undefined
-    if (now === 'quota') { sendJson(res, 429, QUOTA_ERROR); return false }
-    if (now === 'validation') { sendJson(res, 403, VALIDATION_ERROR); return false }
-    if (now === 'bad-chunk') fault = 'bad-chunk'
-    return true
+    const fault = this.fault
+    if (fault !== 'bad-chunk') this.fault = undefined
+    if (fault === 'quota') sendJson(res, 429, QUOTA_ERROR)
+    if (fault === 'validation') sendJson(res, 403, VALIDATION_ERROR)
+    return fault !== 'quota' && fault !== 'validation'
   }
-  const chunksFor = (req: RecordedRequest): Array<Record<string, unknown>> => {
-    const body = req.json as { model: string, request: Record<string, unknown> }
-    return script ?? echoChunks(body.request, body.model)
-  }
-  const envelope = (response: Record<string, unknown>): Record<string, unknown> => ({ response, traceId: `trace-${++traces}` })
 
-  server.route('POST /v1internal:generateContent', (req, res) => {
-    if (accepted(req, res)) sendJson(res, 200, envelope(merge(chunksFor(req))))
-  })
-  server.route('POST /v1internal:streamGenerateContent', async (req, res) => {
-    if (!accepted(req, res)) return
-    const frames = chunksFor(req).map(c => `data: ${JSON.stringify(envelope(c))}\r\n\r\n`)
-    if (fault === 'bad-chunk') { fault = undefined; frames.splice(1, 0, 'data: {not json\r\n\r\n') }
-    await sendSse(res, frames)
-  })
-  server.route('POST /v1internal:countTokens', (req, res) => {
-    if (!oauth.isValid(req.headers.authorization)) return sendJson(res, 401, UNAUTHENTICATED)
-    const request = (req.json as { request?: { model?: string, contents?: unknown[] } }).request
-    if (typeof request?.model !== 'string' || !request.model.startsWith('models/')) return sendJson(res, 400, { error: { code: 400, message: 'model must be models/{id}', status: 'INVALID_ARGUMENT' } })
-    sendJson(res, 200, { totalTokens: JSON.stringify(request.contents ?? []).length })
-  })
-  server.route('POST /v1internal:loadCodeAssist', (req, res) => {
-    if (!oauth.isValid(req.headers.authorization)) return sendJson(res, 401, UNAUTHENTICATED)
-    const free = { id: 'free-tier', name: 'Gemini Code Assist for individuals', isDefault: true, userDefinedCloudaicompanionProject: false }
-    const standard = { id: 'standard-tier', name: 'Gemini Code Assist', isDefault: true, userDefinedCloudaicompanionProject: true }
-    switch (setup) {
-      case 'ready': return sendJson(res, 200, { currentTier: free, allowedTiers: [free], cloudaicompanionProject: READY_PROJECT })
-      case 'onboard-free': return sendJson(res, 200, { allowedTiers: [free] })
-      case 'validation': return sendJson(res, 200, { allowedTiers: [free], ineligibleTiers: [{ reasonCode: 'VALIDATION_REQUIRED', reasonMessage: 'Account verification required', tierId: 'free-tier', tierName: free.name, validationUrl: VALIDATION_URL }] })
-      case 'ineligible': return sendJson(res, 200, { allowedTiers: [{ ...standard }], ineligibleTiers: [{ reasonCode: 'INELIGIBLE_ACCOUNT', reasonMessage: 'Your account is not eligible for Gemini Code Assist for individuals', tierId: 'free-tier', tierName: free.name }] })
+  chunksFor (req: RecordedRequest): Array<Record<string, unknown>> {
+    const body = req.json as { model: string, request: Record<string, unknown> }
+    return this.script ?? echoChunks(body.request, body.model)
+  }
+
+  envelope (response: Record<string, unknown>): Record<string, unknown> {
+    return { response, traceId: `trace-${++this.traces}` }
+  }
+
+  async stream (req: RecordedRequest, res: ServerResponse): Promise<void> {
+    if (!this.accepted(req, res)) return
+    const frames = this.chunksFor(req).map(c => `data: ${JSON.stringify(this.envelope(c))}\r\n\r\n`)
+    if (this.fault === 'bad-chunk') {
+      this.fault = undefined
+      frames.splice(1, 0, 'data: {not json\r\n\r\n')
     }
-  })
-  server.route('POST /v1internal:onboardUser', (req, res) => {
-    if (!oauth.isValid(req.headers.authorization)) return sendJson(res, 401, UNAUTHENTICATED)
+    await sendSse(res, frames)
+  }
+
+  countTokens (req: RecordedRequest, res: ServerResponse): void {
+    if (!this.authorized(req, res)) return
+    const request = (req.json as { request?: { model?: string, contents?: unknown[] } }).request
+    if (typeof request?.model !== 'string' || !request.model.startsWith('models/')) {
+      return sendJson(res, 400, { error: { code: 400, message: 'model must be models/{id}', status: 'INVALID_ARGUMENT' } })
+    }
+    sendJson(res, 200, { totalTokens: JSON.stringify(request.contents ?? []).length })
+  }
+
+  onboard (req: RecordedRequest, res: ServerResponse): void {
+    if (!this.authorized(req, res)) return
     const body = req.json as { tierId?: string, cloudaicompanionProject?: string }
     if (body.tierId === 'free-tier' && body.cloudaicompanionProject !== undefined) {
       return sendJson(res, 400, { error: { code: 400, message: 'Precondition Failed', status: 'FAILED_PRECONDITION' } })
     }
-    pollsLeft = opts.polls ?? 1
-    sendJson(res, 200, { name: 'operations/onboard-fake-1', done: false })
-  })
-  server.route('GET /v1internal/operations/onboard-fake-1', (req, res) => {
-    if (!oauth.isValid(req.headers.authorization)) return sendJson(res, 401, UNAUTHENTICATED)
-    if (--pollsLeft > 0) return sendJson(res, 200, { name: 'operations/onboard-fake-1', done: false })
-    const response = setup === 'onboard-free' ? { '@type': 'type.googleapis.com/google.internal.cloud.code.v1internal.OnboardUserResponse', cloudaicompanionProject: { id: MANAGED_PROJECT, name: MANAGED_PROJECT } } : {}
-    sendJson(res, 200, { name: 'operations/onboard-fake-1', done: true, response })
-  })
+    this.pollsLeft = this.opts.polls ?? 1
+    sendJson(res, 200, { name: OPERATION, done: false })
+  }
 
+  operation (req: RecordedRequest, res: ServerResponse): void {
+    if (!this.authorized(req, res)) return
+    if (--this.pollsLeft > 0) return sendJson(res, 200, { name: OPERATION, done: false })
+    const response = this.setup === 'onboard-free'
+      ? { '@type': 'type.googleapis.com/google.internal.cloud.code.v1internal.OnboardUserResponse', cloudaicompanionProject: { id: MANAGED_PROJECT, name: MANAGED_PROJECT } }
+      : {}
+    sendJson(res, 200, { name: OPERATION, done: true, response })
+  }
+}
+
+export async function startFakeCodeAssist (opts: FakeCodeAssistOptions = {}): Promise<FakeCodeAssist> {
+  const server = await startFakeServer()
+  const state = new CodeAssistState(addGoogleOAuth(server, opts.expiresIn === undefined ? {} : { expiresIn: opts.expiresIn }), opts)
+  server.route('POST /v1internal:generateContent', (req, res) => {
+    if (state.accepted(req, res)) sendJson(res, 200, state.envelope(merge(state.chunksFor(req))))
+  })
+  server.route('POST /v1internal:streamGenerateContent', async (req, res) => { await state.stream(req, res) })
+  server.route('POST /v1internal:countTokens', (req, res) => state.countTokens(req, res))
+  server.route('POST /v1internal:loadCodeAssist', (req, res) => {
+    if (state.authorized(req, res)) sendJson(res, 200, loadAnswer(state.setup))
+  })
+  server.route('POST /v1internal:onboardUser', (req, res) => state.onboard(req, res))
+  server.route(`GET /v1internal/${OPERATION}`, (req, res) => state.operation(req, res))
   return {
     url: server.url,
-    oauth,
+    oauth: state.oauth,
     server,
     requests: server.requests,
-    get project () { return project() },
-    setSetup: s => { setup = s },
-    respondWith: chunks => { script = chunks },
-    setFault: f => { fault = f },
+    get project () { return state.project },
+    setSetup: s => { state.setup = s },
+    respondWith: chunks => { state.script = chunks },
+    setFault: f => { state.fault = f },
     calls: method => server.requests.filter(r => r.url.split('?')[0]?.replace(/^\/v1internal[:/]/, '').startsWith(method) === true),
     close: async () => { await server.close() }
   }

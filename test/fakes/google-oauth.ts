@@ -42,20 +42,25 @@ function oauthError (res: ServerResponse, status: number, error: string, descrip
   sendJson(res, status, { error, error_description: description })
 }
 
-export function addGoogleOAuth (server: FakeServer, opts: { expiresIn?: number } = {}): FakeGoogleOAuth {
-  let issued = 1
-  let access = 'ya29.fake-access-1'
-  let refresh = '1//fake-refresh-token'
-  let refreshes = 0
-  const codes = new Map<string, IssuedCode>()
-  const consents: URLSearchParams[] = []
-  const tokenBody = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
-    access_token: access, expires_in: opts.expiresIn ?? 3599, scope: SCOPES.join(' '), token_type: 'Bearer', id_token: 'eyJhbGciOi.fake.idtoken', ...extra
-  })
+/** The fake's state and handlers; addGoogleOAuth mounts them on a FakeServer. */
+class GoogleOAuthState {
+  issued = 1
+  access = 'ya29.fake-access-1'
+  refresh = '1//fake-refresh-token'
+  refreshes = 0
+  readonly codes = new Map<string, IssuedCode>()
+  readonly consents: URLSearchParams[] = []
 
-  server.route('GET /o/oauth2/v2/auth', (req, res) => {
-    const q = new URL(req.url, server.url).searchParams
-    consents.push(q)
+  constructor (private readonly baseUrl: string, private readonly expiresIn: number) {}
+
+  private tokenBody (extra: Record<string, unknown> = {}): Record<string, unknown> {
+    return { access_token: this.access, expires_in: this.expiresIn, scope: SCOPES.join(' '), token_type: 'Bearer', id_token: 'eyJhbGciOi.fake.idtoken', ...extra }
+  }
+
+  /** The consent page: checks the request like Google would, then "approves" and redirects with a code. */
+  consent (req: RecordedRequest, res: ServerResponse): void {
+    const q = new URL(req.url, this.baseUrl).searchParams
+    this.consents.push(q)
     const redirect = q.get('redirect_uri') ?? ''
     const scopes = (q.get('scope') ?? '').split(' ')
     const ok = q.get('client_id') === GEMINI_CLI_CLIENT_ID && q.get('response_type') === 'code' &&
@@ -63,48 +68,51 @@ export function addGoogleOAuth (server: FakeServer, opts: { expiresIn?: number }
       /^http:\/\/127\.0\.0\.1:\d+\//.test(redirect)
     if (!ok) return oauthError(res, 400, 'invalid_request', 'bad authorization request')
     const code = `4/fake-code-${randomBytes(4).toString('hex')}`
-    codes.set(code, { challenge: q.get('code_challenge') ?? '', redirectUri: redirect })
+    this.codes.set(code, { challenge: q.get('code_challenge') ?? '', redirectUri: redirect })
     const target = new URL(redirect)
     target.searchParams.set('state', q.get('state') ?? '')
     target.searchParams.set('code', code)
     target.searchParams.set('scope', SCOPES.join(' '))
     res.writeHead(302, { location: target.toString() }).end()
-  })
+  }
 
-  server.route('POST /token', (req, res) => {
+  token (req: RecordedRequest, res: ServerResponse): void {
     const f = form(req)
     if (f.get('client_id') !== GEMINI_CLI_CLIENT_ID || f.get('client_secret') !== GEMINI_CLI_CLIENT_SECRET) {
       return oauthError(res, 401, 'invalid_client', 'The OAuth client was not found.')
     }
     if (f.get('grant_type') === 'refresh_token') {
-      if (f.get('refresh_token') !== refresh) return oauthError(res, 400, 'invalid_grant', 'Token has been expired or revoked.')
-      refreshes++
-      access = `ya29.fake-access-${++issued}`
-      return sendJson(res, 200, tokenBody())
+      if (f.get('refresh_token') !== this.refresh) return oauthError(res, 400, 'invalid_grant', 'Token has been expired or revoked.')
+      this.refreshes++
+      this.access = `ya29.fake-access-${++this.issued}`
+      return sendJson(res, 200, this.tokenBody())
     }
-    if (f.get('grant_type') === 'authorization_code') {
-      const issuedCode = codes.get(f.get('code') ?? '')
-      codes.delete(f.get('code') ?? '')
-      const verifier = f.get('code_verifier') ?? ''
-      if (issuedCode === undefined || createHash('sha256').update(verifier).digest('base64url') !== issuedCode.challenge ||
-        f.get('redirect_uri') !== issuedCode.redirectUri) {
-        return oauthError(res, 400, 'invalid_grant', 'Malformed auth code.')
-      }
-      access = `ya29.fake-access-${++issued}`
-      return sendJson(res, 200, tokenBody({ refresh_token: refresh }))
+    if (f.get('grant_type') !== 'authorization_code') return oauthError(res, 400, 'unsupported_grant_type', 'Invalid grant_type')
+    const code = f.get('code') ?? ''
+    const issued = this.codes.get(code)
+    this.codes.delete(code)
+    const verifier = f.get('code_verifier') ?? ''
+    if (issued === undefined || createHash('sha256').update(verifier).digest('base64url') !== issued.challenge || f.get('redirect_uri') !== issued.redirectUri) {
+      return oauthError(res, 400, 'invalid_grant', 'Malformed auth code.')
     }
-    oauthError(res, 400, 'unsupported_grant_type', 'Invalid grant_type')
-  })
+    this.access = `ya29.fake-access-${++this.issued}`
+    sendJson(res, 200, this.tokenBody({ refresh_token: this.refresh }))
+  }
+}
 
+export function addGoogleOAuth (server: FakeServer, opts: { expiresIn?: number } = {}): FakeGoogleOAuth {
+  const state = new GoogleOAuthState(server.url, opts.expiresIn ?? 3599)
+  server.route('GET /o/oauth2/v2/auth', (req, res) => state.consent(req, res))
+  server.route('POST /token', (req, res) => state.token(req, res))
   return {
     authUrl: `${server.url}/o/oauth2/v2/auth`,
     tokenUrl: `${server.url}/token`,
-    accessToken: () => access,
-    refreshToken: () => refresh,
-    expireAccessToken: () => { access = `ya29.fake-access-${++issued}-unissued` },
-    revokeRefreshToken: () => { refresh = `1//revoked-${++issued}` },
-    isValid: authorization => authorization === `Bearer ${access}`,
-    refreshCount: () => refreshes,
-    consents
+    accessToken: () => state.access,
+    refreshToken: () => state.refresh,
+    expireAccessToken: () => { state.access = `ya29.fake-access-${++state.issued}-unissued` },
+    revokeRefreshToken: () => { state.refresh = `1//revoked-${++state.issued}` },
+    isValid: authorization => authorization === `Bearer ${state.access}`,
+    refreshCount: () => state.refreshes,
+    consents: state.consents
   }
 }
