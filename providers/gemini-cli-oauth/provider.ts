@@ -11,7 +11,7 @@ import { fromGeminiResponse } from '../gemini-custom/response.js'
 import { loadGeminiCredentials, writeGeminiCredentials, type GeminiCredentials } from './credentials.js'
 import { codeAssistErrorDetails, preferOwnMessage } from './errors.js'
 import { geminiCliModelList, resolveGeminiCliModel } from './models.js'
-import { refreshGeminiToken } from './oauth.js'
+import { isPermanentGeminiRefreshFailure, refreshGeminiToken } from './oauth.js'
 import { ProjectCache } from './project-cache.js'
 import type { CodeAssistProject } from './project.js'
 import { createCodeAssistStreamDecoder, unwrapCodeAssistStream } from './stream.js'
@@ -51,7 +51,19 @@ function geminiTokenSource (opts: GeminiCliProviderOptions, deps: ProviderDeps):
       return loaded.creds
     },
     expiresAt: c => c.accessToken === undefined ? 0 : c.expiryDate ?? 0,
-    refresh: async (c, signal) => await refreshGeminiToken(deps.transport, c, opts.tokenUrl, signal),
+    async refresh (c, signal) {
+      try {
+        return await refreshGeminiToken(deps.transport, c, opts.tokenUrl, signal)
+      } catch (err) {
+        // After "switchboard login gemini" (or a Gemini CLI login) the file holds a new refresh token: use it
+        // rather than fail until a restart.
+        if (!isPermanentGeminiRefreshFailure(err) || filePath === undefined) throw err
+        const reloaded = await loadGeminiCredentials({ filePath }).catch(() => undefined)
+        if (reloaded?.creds.refreshToken === undefined || reloaded.creds.refreshToken === c.refreshToken) throw err
+        deps.log.info({ provider: opts.id }, 'the credentials file has a new refresh token: using it')
+        return await refreshGeminiToken(deps.transport, reloaded.creds, opts.tokenUrl, signal)
+      }
+    },
     async save (c) {
       if (filePath !== undefined) await writeGeminiCredentials(filePath, c)
     },

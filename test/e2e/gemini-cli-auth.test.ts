@@ -151,6 +151,18 @@ t.test('a failed refresh (invalid_grant) is a clear 401 that says how to log in 
   t.equal(s.fake.calls('generateContent').length, 0)
 })
 
+t.test('a new login in the file is picked up when the old refresh token was revoked', async t => {
+  const s = await setup(t, 'valid')
+  const provider = s.make({ projectId: READY_PROJECT })
+  t.equal(answerText(await provider.complete(ask('before'), ctx())), 'echo: before')
+  s.fake.oauth.revokeRefreshToken()
+  s.fake.oauth.expireAccessToken()
+  t.equal((await failure(provider.complete(ask('revoked'), ctx()))).code, 'gemini_refresh_token_invalid', 'same file: still a clear 401')
+  // What "switchboard login gemini" leaves behind: the fake issues the current refresh token again.
+  await writeFile(s.file, JSON.stringify({ refresh_token: s.fake.oauth.refreshToken(), access_token: 'x', expiry_date: 1 }))
+  t.equal(answerText(await provider.complete(ask('after login'), ctx())), 'echo: after login')
+})
+
 t.test('onboarding a new free-tier account: no project sent, the operation polled, the project cached', async t => {
   const s = await setup(t, 'valid', { setup: 'onboard-free', polls: 3 })
   const res = await s.make().complete(ask('first'), ctx())

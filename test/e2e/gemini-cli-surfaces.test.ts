@@ -102,6 +102,12 @@ t.test('OpenAI chat through gemini-cli-oauth', async t => {
     t.same(list.data.map(m => m.id), ['gemini-2.5-pro', 'gemini-2.5-flash', 'gemini-2.5-flash-lite', 'gemini-3-pro-preview', 'gemini-3-flash-preview'])
   })
 
+  await t.test('no token or key in the server log', async t => {
+    const logs = gw.logs.join('\n')
+    t.ok(logs.length > 0)
+    for (const secret of [KEY, fake.oauth.accessToken(), fake.oauth.refreshToken()]) t.notOk(logs.includes(secret), 'secret absent from the log')
+  })
+
   await t.test('an unknown model is a 404 that lists the served ones', async t => {
     const err = await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e)
     t.ok(err instanceof OpenAI.NotFoundError)
