@@ -23,7 +23,10 @@ async function serve (argv: string[]): Promise<void> {
   closeWithGrace({ delay: config.SHUTDOWN_GRACE_MS }, async ({ signal, err }) => {
     if (err !== undefined) server.log.error({ err }, 'fatal error, shutting down')
     else server.log.info({ signal }, 'shutting down: finishing in-flight requests')
+    // Keep-alive connections turn idle as their last response ends; close them then, not at the grace deadline.
+    const reaper = setInterval(() => { server.server.closeIdleConnections() }, 50)
     await server.close()
+    clearInterval(reaper)
     ;(server.log as unknown as { flush?: () => void }).flush?.()
   })
   await listen(server, config)

@@ -34,6 +34,9 @@ for (const passthrough of [true, false]) {
       t.equal(final.choices[0]?.message.content, 'Hello there, friend.')
       t.equal(final.choices[0]?.finish_reason, 'stop')
       t.equal(final.usage?.completion_tokens, 5)
+      await new Promise(resolve => setTimeout(resolve, 50))
+      const metrics = await (await fetch(`${gw.url}/metrics`, { headers: { authorization: `Bearer ${KEY}` } })).text()
+      t.match(metrics, /switchboard_tokens_total\{provider="openai-custom",model="gpt-4o",direction="out"\} 10/, 'the stream\'s usage adds to the first request\'s in the metrics')
     })
 
     await t.test('streamed parallel tool calls', async t => {
