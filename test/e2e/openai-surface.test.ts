@@ -157,6 +157,24 @@ t.test('upstream failures reach the OpenAI client with the right status', async 
     t.equal(((await failure(ask(client, true))) as { status?: number }).status, 502)
   })
 
+  await t.test('an upstream reset mid-stream becomes the in-stream error the SDK throws', async t => {
+    upstream.route('POST /v1/chat/completions', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' })
+      res.write(`data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o', choices: [{ index: 0, delta: { role: 'assistant', content: 'partial' }, finish_reason: null }] })}\n\n`)
+      setTimeout(() => res.socket?.destroy(), 30)
+    })
+    for (const passthrough of [true, false]) {
+      const { client } = await gateway(t, { PASSTHROUGH: passthrough })
+      const stream = client.chat.completions.stream({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] })
+      let text = ''
+      stream.on('content', delta => { text += delta })
+      const err = await failure(stream.finalChatCompletion())
+      t.ok(err instanceof OpenAI.APIError, `APIError from the in-stream error (passthrough=${String(passthrough)})`)
+      t.match((err as Error).message, /upstream/i)
+      t.equal(text, 'partial', 'what arrived before the reset was delivered')
+    }
+  })
+
   await t.test('a bad request body names the field', async t => {
     const { gw } = await gateway(t)
     const res = await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'gpt-4o' }) })
