@@ -53,7 +53,7 @@ t.test('two instances in one process do not interfere', async t => {
   t.ok(await wrong.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] }).then(() => false, (e: unknown) => e instanceof OpenAI.AuthenticationError), 'a key of instance a does not open instance b')
 })
 
-t.test('closing the host app leaves no timer, socket, watcher or file open, and the process exits by itself', async t => {
+t.test('closing the host app leaves no timer, socket, watcher or file descriptor open, and the process exits by itself', async t => {
   // A child process, so that nothing of tap's own is counted: see test/helpers/embed-lifecycle.ts.
   const script = new URL('../helpers/embed-lifecycle.ts', import.meta.url).pathname
   const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'pipe'] })
@@ -67,8 +67,9 @@ t.test('closing the host app leaves no timer, socket, watcher or file open, and 
   clearTimeout(killer)
   t.equal(signal, null, 'the process exited on its own after app.close()')
   t.equal(code, 0, stderr)
-  const report = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { healthChecks: number, leftover: string[], active: string[] }
+  const report = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { healthChecks: number, leftover: string[], files: string[], active: string[] }
   t.ok(report.healthChecks > 0, 'scheduled health checks ran while the app was up')
-  t.same(report.leftover, [], 'every timer (unref\'d ones too), socket, server, watcher and file handle the app made is gone')
+  t.same(report.leftover, [], 'every timer (unref\'d ones too), socket, server and watcher the app made is gone')
+  t.same(report.files, [], 'no file descriptor the app opened (prompt log, sockets) is left open')
   t.same(report.active, [], 'process.getActiveResourcesInfo() shows nothing new')
 })

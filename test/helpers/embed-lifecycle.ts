@@ -3,7 +3,7 @@
 // prompt file, the file prompt log), serves requests, closes, and reports what is still alive. The parent also
 // checks that this process then exits by itself.
 import { createHook } from 'node:async_hooks'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -13,8 +13,11 @@ import { buildHostApp } from '../../examples/embed/app.js'
 import { startFakeOpenAI } from '../fakes/openai-upstream.js'
 import { SHARED_REDIS_URL, deleteKeys, uniquePrefix } from './redis-server.js'
 
-/** Resource kinds that keep work or memory alive: timers (ref'd or not), sockets, servers, watchers, files. */
-const TRACKED = new Set(['Timeout', 'TCPWRAP', 'TCPSERVERWRAP', 'FSEVENTWRAP', 'STATWATCHER', 'FILEHANDLE', 'PIPEWRAP'])
+/**
+ * Resource kinds that keep work or memory alive: timers (ref'd or not), sockets, servers, watchers. (Open files are
+ * counted from /proc/self/fd instead: a FILEHANDLE's destroy hook waits for garbage collection.)
+ */
+const TRACKED = new Set(['Timeout', 'TCPWRAP', 'TCPSERVERWRAP', 'FSEVENTWRAP', 'STATWATCHER', 'PIPEWRAP'])
 const live = new Map<number, string>()
 /** Node's own unref'd timer that caches the HTTP Date header: not the gateway's. */
 const nodeDateCache = (): boolean => /at utcDate \(node:internal\/http/.test(new Error().stack ?? '')
@@ -23,11 +26,21 @@ createHook({
   destroy (id) { live.delete(id) }
 }).enable()
 
+/** Open file descriptors and what they point at (sockets, files), without the listing's own. */
+function openFds (): Map<string, string> {
+  const out = new Map<string, string>()
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try { out.set(fd, readlinkSync(`/proc/self/fd/${fd}`)) } catch { /* the listing's own descriptor, gone already */ }
+  }
+  return out
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'swb-embed-'))
 writeFileSync(join(dir, 'system.txt'), 'Be brief.')
 const prefix = uniquePrefix('embed-lifecycle')
 const upstream = await startFakeOpenAI()
 const before = new Set(live.keys())
+const fdsBefore = openFds()
 const baseline = process.getActiveResourcesInfo()
 
 const app = await buildHostApp({
@@ -62,11 +75,14 @@ await app.close()
 await agent.close()
 await upstream.close()
 await deleteKeys(SHARED_REDIS_URL, prefix)
-// Sockets and handles report their close on the next turns of the loop.
-await sleep(100)
+// Sockets and handles report their close on later turns of the loop, and undici's shared timer wheel (a library
+// global, not the gateway's) stops one tick after its last timer: let things settle, bounded.
+const created = (): string[] => [...live].filter(([id]) => !before.has(id)).map(([, type]) => type)
+for (let i = 0; i < 40 && created().length > 0; i++) await sleep(100)
 await new Promise(resolve => setImmediate(resolve))
 
-const leftover = [...live].filter(([id]) => !before.has(id)).map(([, type]) => type)
+const leftover = created()
+const files = [...openFds()].filter(([fd, target]) => fdsBefore.get(fd) !== target).map(([, target]) => target)
 // Resources keeping the loop alive now that were not there before the app (a multiset difference).
 const remaining = [...baseline]
 const active = process.getActiveResourcesInfo().filter(r => {
@@ -75,4 +91,4 @@ const active = process.getActiveResourcesInfo().filter(r => {
   remaining.splice(i, 1)
   return false
 })
-process.stdout.write(`${JSON.stringify({ healthChecks, leftover, active, baseline })}\n`)
+process.stdout.write(`${JSON.stringify({ healthChecks, leftover, files, active, baseline })}\n`)
