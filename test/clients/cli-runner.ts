@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -78,5 +78,16 @@ export async function runCli (script: string, args: string[], opts: { cwd: strin
   const timer = setTimeout(() => { stderr += '\n[killed: timeout]'; child.kill('SIGKILL') }, opts.timeoutMs ?? 120_000)
   const code = await new Promise<number | null>(resolve => child.once('close', resolve))
   clearTimeout(timer)
+  if (opts.home === undefined) rmSync(home, { recursive: true, force: true })
   return { code, stdout, stderr }
+}
+
+/** The CLI's --output-format json result, or {} when it printed something else (the exit-code assertion says why). */
+export function jsonOutput (stdout: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(stdout)
+    return typeof parsed === 'object' && parsed !== null ? parsed as Record<string, unknown> : {}
+  } catch {
+    return {}
+  }
 }
