@@ -24,6 +24,7 @@ import openaiCustomProvider from './providers/openai-custom/index.js'
 import openrouterProvider from './providers/openai-openrouter/index.js'
 import claudeCustomProvider from './providers/claude-custom/index.js'
 import geminiCustomProvider from './providers/gemini-custom/index.js'
+import geminiCliProvider from './providers/gemini-cli-oauth/index.js'
 import openaiResponsesProvider from './providers/openai-responses/index.js'
 import kiroProvider from './providers/claude-kiro-oauth/index.js'
 import healthRoutes from './routes/health.js'
@@ -48,6 +49,11 @@ export interface SwitchboardOptions {
   store?: StateStore
   /** Fixed clock and ids for tests. */
   translate?: TranslateContext
+  /**
+   * Receives the gateway's own (encapsulated) instance once everything is registered: the CLI's
+   * `credentials check` reads its providers from it without listening.
+   */
+  onGateway?: (gateway: FastifyInstance) => void
 }
 
 /**
@@ -77,6 +83,7 @@ const gateway: FastifyPluginAsync<SwitchboardOptions> = async (fastify, opts) =>
   await fastify.register(openrouterProvider)
   await fastify.register(claudeCustomProvider)
   await fastify.register(geminiCustomProvider)
+  await fastify.register(geminiCliProvider)
   await fastify.register(openaiResponsesProvider)
   await fastify.register(kiroProvider)
 
@@ -87,6 +94,7 @@ const gateway: FastifyPluginAsync<SwitchboardOptions> = async (fastify, opts) =>
   await fastify.register(adminRoutes)
   await fastify.register(apiRoutes)
   await fastify.register(apiRoutes, { prefix: '/:provider' })
+  opts.onGateway?.(fastify)
 }
 
 /** The root plugin: register it in any Fastify 5 app with `{ config, prefix }`. It never listens. */
