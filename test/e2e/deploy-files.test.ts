@@ -105,7 +105,9 @@ t.test('the container command starts with compose\'s environment and both health
     REDIS_URL: SHARED_REDIS_URL,
     PROMPT_LOG_BASE_NAME: join(logs, 'prompt_log')
   }
-  const child = spawn(process.execPath, ['--import', 'tsx', 'cli.ts'], { cwd: root, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  // The image's CMD on the built tree (npm test builds first), as in the container's /app.
+  const [, ...cmd] = execForm(instructions('CMD').at(-1) ?? '')
+  const child = spawn(process.execPath, cmd, { cwd: root, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   child.stdout.on('data', (c: Buffer) => { output += c.toString('utf8') })
   child.stderr.on('data', (c: Buffer) => { output += c.toString('utf8') })
