@@ -47,13 +47,18 @@ export async function startEgressSink (): Promise<EgressSink> {
   }
 }
 
+function proxyEnv (url: string): Record<string, string> {
+  const noProxy = '127.0.0.1,localhost'
+  return { HTTPS_PROXY: url, HTTP_PROXY: url, https_proxy: url, http_proxy: url, NO_PROXY: noProxy, no_proxy: noProxy }
+}
+
 export interface CliResult { code: number | null, stdout: string, stderr: string }
 
 /**
- * Runs a CLI's JavaScript entry with this Node, in `cwd`, with a clean environment: a throwaway HOME, no proxy but the
- * sink, and only the variables given. Killed after timeoutMs (a hung client fails the test instead of hanging it).
+ * Runs a CLI's JavaScript entry with this Node, in `cwd`, with a clean environment: a throwaway HOME (unless given),
+ * the sink as the only proxy (when given), and only the variables given. Killed after timeoutMs (a hung client fails the test instead of hanging it).
  */
-export async function runCli (script: string, args: string[], opts: { cwd: string, home?: string, env: Record<string, string>, sink: EgressSink, timeoutMs?: number }): Promise<CliResult> {
+export async function runCli (script: string, args: string[], opts: { cwd: string, home?: string, env: Record<string, string>, sink?: EgressSink, timeoutMs?: number }): Promise<CliResult> {
   const home = opts.home ?? mkdtempSync(join(tmpdir(), 'swb-cli-home-'))
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -62,20 +67,16 @@ export async function runCli (script: string, args: string[], opts: { cwd: strin
     LANG: 'C.UTF-8',
     CI: 'true',
     NO_COLOR: '1',
-    HTTPS_PROXY: opts.sink.url,
-    HTTP_PROXY: opts.sink.url,
-    https_proxy: opts.sink.url,
-    http_proxy: opts.sink.url,
-    NO_PROXY: '127.0.0.1,localhost',
-    no_proxy: '127.0.0.1,localhost',
+    ...(opts.sink === undefined ? {} : proxyEnv(opts.sink.url)),
     ...opts.env
   }
-  const child = spawn(process.execPath, [script, ...args], { cwd: opts.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  // Its own process group: CLIs start children (a native binary, ripgrep, shells), and a timeout must kill them all.
+  const child = spawn(process.execPath, [script, ...args], { cwd: opts.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (c: Buffer) => { stdout += c.toString('utf8') })
   child.stderr.on('data', (c: Buffer) => { stderr += c.toString('utf8') })
-  const timer = setTimeout(() => { stderr += '\n[killed: timeout]'; child.kill('SIGKILL') }, opts.timeoutMs ?? 120_000)
+  const timer = setTimeout(() => { stderr += '\n[killed: timeout]'; if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL') }, opts.timeoutMs ?? 120_000)
   const code = await new Promise<number | null>(resolve => child.once('close', resolve))
   clearTimeout(timer)
   if (opts.home === undefined) rmSync(home, { recursive: true, force: true })
