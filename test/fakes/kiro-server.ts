@@ -29,6 +29,8 @@ export type FakeKiroFault =
   | { type: 'validation', message?: string, reason?: string }
   | { type: 'quota' }
   | { type: 'reset', afterFrames: number }
+  /** Any HTTP error with its own body and headers (a 429 with Retry-After, say). */
+  | { type: 'http', status: number, body: unknown, headers?: Record<string, string> }
 
 export interface FakeKiroOptions {
   accessToken?: string
@@ -96,9 +98,9 @@ async function readJsonBody (req: IncomingMessage): Promise<unknown> {
   }
 }
 
-function sendJson (res: ServerResponse, status: number, body: unknown): void {
+function sendJson (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body)
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) })
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), ...headers })
   res.end(text)
 }
 
@@ -191,6 +193,7 @@ function answerFault (res: ServerResponse, fault: FakeKiroFault): boolean {
     case 'throttle': sendJson(res, 429, { __type: 'com.amazon.aws.codewhisperer#ThrottlingException', message: 'Too many requests, please wait before trying again.' }); return true
     case 'validation': sendJson(res, 400, { __type: 'com.amazon.aws.codewhisperer#ValidationException', message: fault.message ?? 'Improperly formed request.', reason: fault.reason ?? null }); return true
     case 'quota': sendJson(res, 402, { message: 'You have reached the limit.', reason: 'MONTHLY_REQUEST_COUNT' }); return true
+    case 'http': sendJson(res, fault.status, fault.body, fault.headers); return true
     default: return false
   }
 }
