@@ -13,13 +13,16 @@ function userMessage (a: Ask): ChatCompletionMessageParam {
 }
 
 function answer (res: ChatCompletion, messages: ChatCompletionMessageParam[]): Answer {
-  const message = res.choices[0]?.message
-  if (message === undefined) throw new Error('no choice')
+  const choice = res.choices[0]
+  if (choice === undefined) throw new Error('no choice')
+  const message = choice.message
   const reasoning = (message as unknown as { reasoning_content?: string }).reasoning_content
   return {
     text: message.content ?? '',
     reasoning: reasoning ?? '',
     calls: (message.tool_calls ?? []).flatMap(c => c.type === 'function' ? [{ id: c.id, name: c.function.name, args: JSON.parse(c.function.arguments) as unknown }] : []),
+    finish: choice.finish_reason,
+    ...(res.usage === undefined ? {} : { usage: { input: res.usage.prompt_tokens, output: res.usage.completion_tokens } }),
     turn: { messages, message } satisfies Turn
   }
 }
@@ -27,6 +30,7 @@ function answer (res: ChatCompletion, messages: ChatCompletionMessageParam[]): A
 const driver: SurfaceDriver = {
   name: 'OpenAI chat',
   protocol: 'openai',
+  carriesSignatures: false,
   connect (baseUrl, model) {
     const client = new OpenAI({ apiKey: CLIENT_KEY, baseURL: `${baseUrl}/v1`, maxRetries: 0 })
     const send = async (messages: ChatCompletionMessageParam[], a: Omit<Ask, 'prompt'>): Promise<Answer> => {
@@ -40,18 +44,20 @@ const driver: SurfaceDriver = {
       if (!a.stream) return answer(await client.chat.completions.create(params), messages)
       // The SDK's accumulator assigns unknown delta fields instead of appending them: read reasoning off the chunks.
       let reasoning = ''
-      const stream = client.chat.completions.stream(params).on('chunk', chunk => {
+      const stream = client.chat.completions.stream({ ...params, stream_options: { include_usage: true } }).on('chunk', chunk => {
         reasoning += (chunk.choices[0]?.delta as { reasoning_content?: string } | undefined)?.reasoning_content ?? ''
       })
       return { ...answer(await stream.finalChatCompletion(), messages), reasoning }
     }
     return {
       ask: async a => await send([userMessage(a)], a),
-      async followUp (first, output) {
+      async followUp (first, reply) {
         const turn = first.turn as Turn
-        const results: ChatCompletionMessageParam[] = first.calls.map(c => ({ role: 'tool', tool_call_id: c.id ?? '', content: output(c) }))
+        const next: ChatCompletionMessageParam[] = 'prompt' in reply
+          ? [{ role: 'user', content: reply.prompt }]
+          : first.calls.map(c => ({ role: 'tool', tool_call_id: c.id ?? '', content: reply.results(c) }))
         const assistant: ChatCompletionMessageParam = { role: 'assistant', content: turn.message.content, ...(turn.message.tool_calls === undefined ? {} : { tool_calls: turn.message.tool_calls }) }
-        return await send([...turn.messages, assistant, ...results], { stream: false, tools: true })
+        return await send([...turn.messages, assistant, ...next], { stream: false, tools: true })
       },
       rateLimited: err => ({ ok: err instanceof OpenAI.RateLimitError, retryAfter: err instanceof OpenAI.APIError ? err.headers?.get('retry-after') : undefined })
     }

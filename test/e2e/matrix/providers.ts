@@ -35,6 +35,8 @@ export interface ProviderSetup {
   model: string
   /** The upstream's tool-call ids reach the client (the Gemini API sends none; the gateway makes them up). */
   keepsCallIds: boolean
+  /** The upstream signs its reasoning and takes the signature back in the history. */
+  signsReasoning: boolean
   /** Reads tool calls, tool results and images out of an upstream request body. */
   read(body: unknown): Sent
   start(): Promise<Upstream>
@@ -49,6 +51,7 @@ export const PROVIDERS: ProviderSetup[] = [
     protocol: 'openai',
     model: 'gpt-4o',
     keepsCallIds: true,
+    signsReasoning: false,
     read: sentOpenAI,
     async start () {
       const fake = await startFakeOpenAI({ apiKey: UPSTREAM_KEY })
@@ -66,6 +69,7 @@ export const PROVIDERS: ProviderSetup[] = [
     protocol: 'anthropic',
     model: ANTHROPIC_MODEL,
     keepsCallIds: true,
+    signsReasoning: true,
     read: sentAnthropic,
     async start () {
       const fake = await startFakeAnthropic({ apiKey: UPSTREAM_KEY })
@@ -83,6 +87,7 @@ export const PROVIDERS: ProviderSetup[] = [
     protocol: 'gemini',
     model: GEMINI_MODEL,
     keepsCallIds: false,
+    signsReasoning: true,
     read: sentGemini,
     async start () {
       const fake = await startFakeGemini({ apiKey: UPSTREAM_KEY })
@@ -100,6 +105,7 @@ export const PROVIDERS: ProviderSetup[] = [
     protocol: 'responses',
     model: RESPONSES_MODEL,
     keepsCallIds: true,
+    signsReasoning: true,
     read: sentResponses,
     async start () {
       const fake = await startFakeResponses({ apiKey: UPSTREAM_KEY })
@@ -116,6 +122,7 @@ export const PROVIDERS: ProviderSetup[] = [
     type: 'claude-kiro-oauth',
     model: 'claude-sonnet-4-5',
     keepsCallIds: true,
+    signsReasoning: false,
     read: sentKiro,
     async start () {
       const fake = await startFakeKiro({ accessToken: UPSTREAM_KEY })

@@ -16,7 +16,7 @@ export function runMatrix (driver: SurfaceDriver, providers: ProviderSetup[] = P
       const client = driver.connect(gw.url, p.model)
       await textCases(t, client, up)
       await toolCases(t, client, up, p)
-      await mediaAndReasoning(t, client, up, p)
+      await mediaAndReasoning(t, driver, client, up, p)
       if (p.protocol === driver.protocol) await passthroughBytes(t, driver, gw.url, up, p)
       await rateLimit(t, client, up)
     })
@@ -33,6 +33,8 @@ async function textCases (t: Test, client: SurfaceClient, up: Upstream): Promise
       const a = await client.ask({ prompt: 'hello', stream })
       t.equal(a.text, SCRIPTS.text.text)
       t.same(a.calls, [])
+      t.equal(a.finish, 'stop')
+      t.same(a.usage, SCRIPTS.text.usage, 'usage as the upstream counted it')
     })
   }
 }
@@ -43,6 +45,9 @@ async function toolCases (t: Test, client: SurfaceClient, up: Upstream, p: Provi
     up.respond(SCRIPTS.tools)
     const a = await client.ask({ prompt: 'Weather and time in Oslo?', stream: true, tools: true })
     t.same(a.calls.map(c => [c.name, c.args]), expected.map(c => [c.name, c.args]))
+    t.equal(a.finish, 'tool_calls')
+    const ids = a.calls.flatMap(c => c.id === undefined ? [] : [c.id])
+    t.equal(new Set(ids).size, ids.length, 'distinct ids (a Gemini client of a Gemini upstream sees none, as from Google)')
     if (p.keepsCallIds) t.same(a.calls.map(c => c.id), expected.map(c => c.id), 'upstream ids reach the client')
   })
 
@@ -51,7 +56,7 @@ async function toolCases (t: Test, client: SurfaceClient, up: Upstream, p: Provi
     const first = await client.ask({ prompt: 'Weather and time in Oslo?', stream: false, tools: true })
     t.equal(first.calls.length, 2)
     up.respond(SCRIPTS.afterTools)
-    const second = await client.followUp(first, c => TOOL_OUTPUTS[c.name] ?? '')
+    const second = await client.followUp(first, { results: c => TOOL_OUTPUTS[c.name] ?? '' })
     t.equal(second.text, SCRIPTS.afterTools.text)
     const sent = p.read(up.last()?.json)
     t.same(sent.calls.map(c => c.name), expected.map(c => c.name), 'the assistant turn went upstream')
@@ -66,7 +71,7 @@ async function toolCases (t: Test, client: SurfaceClient, up: Upstream, p: Provi
   })
 }
 
-async function mediaAndReasoning (t: Test, client: SurfaceClient, up: Upstream, p: ProviderSetup): Promise<void> {
+async function mediaAndReasoning (t: Test, driver: SurfaceDriver, client: SurfaceClient, up: Upstream, p: ProviderSetup): Promise<void> {
   await t.test('base64 image', async t => {
     up.respond(SCRIPTS.image)
     const a = await client.ask({ prompt: 'What is in this image?', stream: false, image: PNG })
@@ -79,8 +84,32 @@ async function mediaAndReasoning (t: Test, client: SurfaceClient, up: Upstream, 
       const a = await client.ask({ prompt: 'hi', stream, reasoning: true })
       t.equal(a.text, SCRIPTS.reasoning.text)
       t.equal(a.reasoning, SCRIPTS.reasoning.reasoning.text)
+      t.same(a.usage, { input: SCRIPTS.reasoning.usage.input, output: SCRIPTS.reasoning.usage.output }, 'output includes reasoning')
     })
   }
+  await t.test('streamed reasoning, text and tool calls; the results go back with the signature', async t => {
+    const script = SCRIPTS.thinkingTools
+    up.respond(script)
+    const first = await client.ask({ prompt: 'Weather in Bergen, time in Oslo?', stream: true, tools: true, reasoning: true })
+    t.equal(first.reasoning, script.reasoning.text)
+    t.equal(first.text, script.text)
+    t.same(first.calls.map(c => [c.name, c.args]), script.toolCalls.map(c => [c.name, c.args]))
+    up.respond(SCRIPTS.afterTools)
+    const second = await client.followUp(first, { results: c => TOOL_OUTPUTS[c.name] ?? '' })
+    t.equal(second.text, SCRIPTS.afterTools.text)
+    const sent = p.read(up.last()?.json)
+    t.same(sent.results.map(r => r.id), sent.calls.map(c => c.id))
+    t.same(sent.signatures, driver.carriesSignatures && p.signsReasoning ? [script.reasoning.signature] : [])
+  })
+  await t.test('reasoning signature comes back to its vendor only', async t => {
+    up.respond(SCRIPTS.reasoning)
+    const first = await client.ask({ prompt: 'hi', stream: false, reasoning: true })
+    up.respond(SCRIPTS.text)
+    const second = await client.followUp(first, { prompt: 'And now?' })
+    t.equal(second.text, SCRIPTS.text.text)
+    const expected = driver.carriesSignatures && p.signsReasoning ? [SCRIPTS.reasoning.reasoning.signature] : []
+    t.same(p.read(up.last()?.json).signatures, expected)
+  })
 }
 
 /** Same protocol: the upstream gets the client's fields untouched and the client gets the upstream's bytes. */

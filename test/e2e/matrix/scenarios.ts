@@ -8,7 +8,13 @@ export const CLIENT_KEY = 'sk-matrix-client-key-1234'
 /** A 1×1 PNG. */
 export const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=='
 
-export const TOOLS = [
+export interface ToolSpec {
+  name: string
+  description: string
+  parameters: { type: 'object', properties: Record<string, Record<string, unknown>>, required: string[] }
+}
+
+export const TOOLS: ToolSpec[] = [
   {
     name: 'get_weather',
     description: 'Current weather in a city',
@@ -39,6 +45,14 @@ export const SCRIPTS = {
     text: 'Hi! How can I help?',
     usage: { input: 30, output: 40, reasoning: 25 }
   },
+  thinkingTools: {
+    reasoning: { text: 'I need both the weather and the time.', signature: 'RXFRQkNrWUlCUkFDR0FK' },
+    text: 'Let me check.',
+    toolCalls: [
+      { id: 'call_w3', name: 'get_weather', args: { city: 'Bergen' } },
+      { id: 'call_t4', name: 'get_time', args: { tz: 'Europe/Oslo' } }
+    ]
+  },
   rateLimit: { error: { status: 429, message: 'Rate limit reached for requests', headers: { 'retry-after': '7' } } }
 } satisfies Record<string, Script>
 
@@ -62,14 +76,21 @@ export interface Answer {
   /** Reasoning text, where the client protocol has a form for it. */
   reasoning: string
   calls: AnswerCall[]
+  /** Why the model stopped, in OpenAI's words (each driver maps its protocol's reason). */
+  finish: string
+  /** Total input and output (reasoning included) tokens, when the protocol reported them. */
+  usage?: { input: number, output: number }
   /** The driver's own state for a follow-up turn (request history and the SDK's response). */
   turn: unknown
 }
 
+/** The next turn after an answer: one result per tool call, or a new user prompt. */
+export type Reply = { results: (call: AnswerCall) => string } | { prompt: string }
+
 export interface SurfaceClient {
   ask(a: Ask): Promise<Answer>
-  /** The next turn: the assistant's calls and one result per call. */
-  followUp(first: Answer, output: (call: AnswerCall) => string): Promise<Answer>
+  /** Sends the answer back as an assistant turn (as the SDK returned it), then the reply. */
+  followUp(first: Answer, reply: Reply): Promise<Answer>
   /** Whether the caught error is the SDK's rate-limit error; its retry-after where the SDK exposes headers. */
   rateLimited(err: unknown): { ok: boolean, retryAfter?: string | null }
 }
@@ -77,6 +98,8 @@ export interface SurfaceClient {
 export interface SurfaceDriver {
   name: string
   protocol: Protocol
+  /** The protocol has a slot for reasoning signatures that clients send back (Claude, Gemini, Responses). */
+  carriesSignatures: boolean
   connect(baseUrl: string, model: string): SurfaceClient
   /** The raw HTTP request for a plain text prompt (passthrough byte checks bypass the SDK). */
   rawText(model: string, stream: boolean, extra: Record<string, unknown>): { path: string, body: Record<string, unknown> }

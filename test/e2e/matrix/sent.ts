@@ -11,6 +11,8 @@ export interface Sent {
   calls: SentCall[]
   results: SentResult[]
   images: SentImage[]
+  /** Reasoning signatures replayed in the history, in the upstream's own slot. */
+  signatures: string[]
 }
 
 type Obj = Record<string, unknown>
@@ -48,7 +50,8 @@ export function sentOpenAI (body: unknown): Sent {
   return {
     calls: defined(all.map(o => o.type === 'function' && typeof o.id === 'string' && isObj(o.function) ? { id: o.id, name: String(o.function.name) } : undefined)),
     results: defined(all.map(o => o.role === 'tool' ? { id: str(o.tool_call_id), output: textOf(o.content) } : undefined)),
-    images: defined(all.map(o => isObj(o.image_url) ? dataUrl(o.image_url.url) : undefined))
+    images: defined(all.map(o => isObj(o.image_url) ? dataUrl(o.image_url.url) : undefined)),
+    signatures: []
   }
 }
 
@@ -57,7 +60,8 @@ export function sentResponses (body: unknown): Sent {
   return {
     calls: defined(all.map(o => o.type === 'function_call' ? { id: str(o.call_id), name: String(o.name) } : undefined)),
     results: defined(all.map(o => o.type === 'function_call_output' ? { id: str(o.call_id), output: textOf(o.output) } : undefined)),
-    images: defined(all.map(o => o.type === 'input_image' ? dataUrl(o.image_url) : undefined))
+    images: defined(all.map(o => o.type === 'input_image' ? dataUrl(o.image_url) : undefined)),
+    signatures: defined(all.map(o => o.type === 'reasoning' ? str(o.encrypted_content) : undefined))
   }
 }
 
@@ -68,7 +72,8 @@ export function sentAnthropic (body: unknown): Sent {
     results: defined(all.map(o => o.type === 'tool_result' ? { id: str(o.tool_use_id), output: textOf(o.content) } : undefined)),
     images: defined(all.map(o => o.type === 'image' && isObj(o.source) && o.source.type === 'base64'
       ? { mediaType: String(o.source.media_type), data: String(o.source.data) }
-      : undefined))
+      : undefined)),
+    signatures: defined(all.map(o => o.type === 'thinking' ? str(o.signature) : undefined))
   }
 }
 
@@ -79,7 +84,8 @@ export function sentGemini (body: unknown): Sent {
     results: defined(all.map(o => isObj(o.functionResponse)
       ? { id: str(o.functionResponse.id), name: str(o.functionResponse.name), output: JSON.stringify(o.functionResponse.response) }
       : undefined)),
-    images: defined(all.map(o => isObj(o.inlineData) ? { mediaType: String(o.inlineData.mimeType), data: String(o.inlineData.data) } : undefined))
+    images: defined(all.map(o => isObj(o.inlineData) ? { mediaType: String(o.inlineData.mimeType), data: String(o.inlineData.data) } : undefined)),
+    signatures: defined(all.map(o => str(o.thoughtSignature)))
   }
 }
 
@@ -88,6 +94,8 @@ export function sentKiro (body: unknown): Sent {
   return {
     calls: defined(all.map(o => typeof o.toolUseId === 'string' && typeof o.name === 'string' && 'input' in o ? { id: o.toolUseId, name: o.name } : undefined)),
     results: defined(all.map(o => typeof o.toolUseId === 'string' && 'status' in o ? { id: o.toolUseId, output: textOf(o.content) } : undefined)),
-    images: defined(all.map(o => typeof o.format === 'string' && isObj(o.source) ? { mediaType: `image/${o.format}`, data: String(o.source.bytes) } : undefined))
+    images: defined(all.map(o => typeof o.format === 'string' && isObj(o.source) ? { mediaType: `image/${o.format}`, data: String(o.source.bytes) } : undefined)),
+    // Kiro requests have no slot for earlier reasoning.
+    signatures: []
   }
 }
