@@ -62,6 +62,7 @@ const driver: SurfaceDriver = {
           : first.calls.map(c => ({ type: 'tool_result', tool_use_id: c.id ?? '', content: reply.results(c) }))
         return await send([...turn.messages, { role: 'assistant', content: turn.message.content }, { role: 'user', content: next }], { stream: false, tools: true })
       },
+      countTokens: async prompt => (await client.messages.countTokens({ model, messages: [{ role: 'user', content: prompt }] })).input_tokens,
       rateLimited: err => ({ ok: err instanceof Anthropic.RateLimitError, retryAfter: err instanceof Anthropic.APIError ? err.headers?.get('retry-after') : undefined })
     }
   },

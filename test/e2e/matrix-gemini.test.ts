@@ -80,6 +80,7 @@ const driver: SurfaceDriver = {
           : first.calls.map(c => ({ functionResponse: { ...(c.id === undefined ? {} : { id: c.id }), name: c.name, response: { output: reply.results(c) } } }))
         return await send([...turn.contents, { role: 'model', parts: turn.parts }, { role: 'user', parts: next }], { stream: false, tools: true })
       },
+      countTokens: async prompt => (await ai.models.countTokens({ model, contents: prompt })).totalTokens ?? 0,
       // genai exposes no response headers on ApiError.
       rateLimited: err => ({ ok: err instanceof ApiError && err.status === 429 })
     }

@@ -18,6 +18,13 @@ export function runMatrix (driver: SurfaceDriver, providers: ProviderSetup[] = P
       await toolCases(t, client, up, p)
       await mediaAndReasoning(t, driver, client, up, p)
       if (p.protocol === driver.protocol) await passthroughBytes(t, driver, gw.url, up, p)
+      if (client.countTokens !== undefined) {
+        const count = client.countTokens.bind(client)
+        await t.test('count tokens (the upstream count API, or the gateway estimate)', async t => {
+          const n = await count('How many tokens is this sentence?')
+          t.ok(Number.isInteger(n) && n > 0, `${n} tokens`)
+        })
+      }
       await rateLimit(t, client, up)
     })
   }
@@ -138,6 +145,7 @@ async function rateLimit (t: Test, client: SurfaceClient, up: Upstream): Promise
       const err = await client.ask({ prompt: 'x', stream }).then(() => undefined, (e: unknown) => e)
       const seen = client.rateLimited(err)
       t.ok(seen.ok, `${label(stream)}: the SDK's rate-limit error (${String(err)})`)
+      if (!stream) t.match(String(err), SCRIPTS.rateLimit.error.message, 'with the upstream message')
       if (seen.retryAfter !== undefined) t.ok(Number(seen.retryAfter) > 0 && Number(seen.retryAfter) <= 7, `retry-after ${String(seen.retryAfter)}`)
     }
   })

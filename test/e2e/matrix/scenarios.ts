@@ -91,6 +91,8 @@ export interface SurfaceClient {
   ask(a: Ask): Promise<Answer>
   /** Sends the answer back as an assistant turn (as the SDK returned it), then the reply. */
   followUp(first: Answer, reply: Reply): Promise<Answer>
+  /** The protocol's token count endpoint (Claude count_tokens, Gemini countTokens), where it has one. */
+  countTokens?(prompt: string): Promise<number>
   /** Whether the caught error is the SDK's rate-limit error; its retry-after where the SDK exposes headers. */
   rateLimited(err: unknown): { ok: boolean, retryAfter?: string | null }
 }
