@@ -24,7 +24,7 @@ function answer (message: Anthropic.Message, messages: Anthropic.MessageParam[])
     calls: [],
     finish: FINISH[message.stop_reason ?? ''] ?? String(message.stop_reason),
     // input_tokens excludes the cached ones (FORMATS.md §7 usage).
-    usage: { input: u.input_tokens + (u.cache_read_input_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0), output: u.output_tokens },
+    usage: { input: u.input_tokens + (u.cache_read_input_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0), cached: u.cache_read_input_tokens ?? 0, output: u.output_tokens },
     turn: { messages, message } satisfies Turn
   }
   for (const block of message.content) {

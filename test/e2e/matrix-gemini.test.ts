@@ -43,7 +43,7 @@ function answer ({ parts, finishReason, usage }: Collected, contents: Content[])
     calls: [],
     // Gemini ends tool calls with STOP too.
     finish: finishReason === 'MAX_TOKENS' ? 'length' : parts.some(p => p.functionCall !== undefined) ? 'tool_calls' : finishReason === 'STOP' ? 'stop' : String(finishReason),
-    ...(usage === undefined ? {} : { usage: { input: usage.promptTokenCount ?? 0, output: (usage.candidatesTokenCount ?? 0) + (usage.thoughtsTokenCount ?? 0) } }),
+    ...(usage === undefined ? {} : { usage: { input: usage.promptTokenCount ?? 0, cached: usage.cachedContentTokenCount ?? 0, output: (usage.candidatesTokenCount ?? 0) + (usage.thoughtsTokenCount ?? 0) } }),
     turn: { contents, parts } satisfies Turn
   }
   for (const part of parts) {

@@ -22,7 +22,7 @@ function answer (res: ChatCompletion, messages: ChatCompletionMessageParam[]): A
     reasoning: reasoning ?? '',
     calls: (message.tool_calls ?? []).flatMap(c => c.type === 'function' ? [{ id: c.id, name: c.function.name, args: JSON.parse(c.function.arguments) as unknown }] : []),
     finish: choice.finish_reason,
-    ...(res.usage === undefined ? {} : { usage: { input: res.usage.prompt_tokens, output: res.usage.completion_tokens } }),
+    ...(res.usage === undefined ? {} : { usage: { input: res.usage.prompt_tokens, cached: res.usage.prompt_tokens_details?.cached_tokens ?? 0, output: res.usage.completion_tokens } }),
     turn: { messages, message } satisfies Turn
   }
 }

@@ -22,7 +22,7 @@ function answer (response: Response, input: ResponseInputItem[]): Answer {
     reasoning: '',
     calls: [],
     finish: response.status === 'incomplete' ? 'length' : calls ? 'tool_calls' : response.status === 'completed' ? 'stop' : String(response.status),
-    ...(response.usage == null ? {} : { usage: { input: response.usage.input_tokens, output: response.usage.output_tokens } }),
+    ...(response.usage == null ? {} : { usage: { input: response.usage.input_tokens, cached: response.usage.input_tokens_details.cached_tokens, output: response.usage.output_tokens } }),
     turn: { input, response } satisfies Turn
   }
   for (const item of response.output) {

@@ -59,8 +59,8 @@ export interface FakeKiro {
   idcRefreshUrl: string
   requests: RecordedRequest[]
   setScript(events: FakeKiroEvent[]): void
-  /** Applies to the next generateAssistantResponse call only. */
-  setFault(fault: FakeKiroFault | undefined): void
+  /** Applies to the next generateAssistantResponse call only, or to every call until replaced when sticky. */
+  setFault(fault: FakeKiroFault | undefined, opts?: { sticky?: boolean }): void
   /** The access token the server currently accepts. */
   validAccessToken(): string
   validRefreshToken(): string
@@ -114,6 +114,7 @@ class FakeKiroUpstream {
   refreshToken: string
   script: FakeKiroEvent[] = []
   fault: FakeKiroFault | undefined
+  stickyFault = false
   readonly requests: RecordedRequest[] = []
   private issued = 1
 
@@ -130,7 +131,7 @@ class FakeKiroUpstream {
     if (req.method === 'POST' && path === '/token') return this.refresh(res, body, true)
     if (req.method !== 'POST' || path !== '/generateAssistantResponse') return sendJson(res, 404, { message: 'Not found' })
     const fault = this.fault
-    this.fault = undefined
+    if (!this.stickyFault) this.fault = undefined
     if (fault !== undefined && answerFault(res, fault)) return
     if (req.headers.authorization !== `Bearer ${this.accessToken}`) {
       return sendJson(res, 403, { message: 'The bearer token included in the request is invalid.', reason: null })
@@ -213,7 +214,10 @@ export async function startFakeKiro (opts: FakeKiroOptions = {}): Promise<FakeKi
     idcRefreshUrl: `${url}/token`,
     requests: upstream.requests,
     setScript: (events) => { upstream.script = events },
-    setFault: (fault) => { upstream.fault = fault },
+    setFault: (fault, opts) => {
+      upstream.fault = fault
+      upstream.stickyFault = opts?.sticky === true
+    },
     validAccessToken: () => upstream.accessToken,
     validRefreshToken: () => upstream.refreshToken,
     expireAccessToken: () => { upstream.accessToken = `expired-${upstream.accessToken}` },

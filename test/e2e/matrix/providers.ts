@@ -142,8 +142,9 @@ export const PROVIDERS: ProviderSetup[] = [
           CRON_REFRESH_TOKEN: false
         },
         respond: s => {
-          if (s.error !== undefined) fake.setFault(kiroFault(s.error))
-          else fake.setScript(kiroEvents(s))
+          // Like the other fakes, an error script answers every call until the next script.
+          fake.setFault(s.error === undefined ? undefined : kiroFault(s.error), { sticky: true })
+          if (s.error === undefined) fake.setScript(kiroEvents(s))
         },
         last: () => {
           const req = fake.requests.filter(r => r.path === '/generateAssistantResponse').at(-1)

@@ -25,7 +25,7 @@ export function runMatrix (driver: SurfaceDriver, providers: ProviderSetup[] = P
           t.ok(Number.isInteger(n) && n > 0, `${n} tokens`)
         })
       }
-      await rateLimit(t, client, up)
+      await rateLimit(t, client, up, gw.url)
     })
   }
 }
@@ -41,7 +41,7 @@ async function textCases (t: Test, client: SurfaceClient, up: Upstream): Promise
       t.equal(a.text, SCRIPTS.text.text)
       t.same(a.calls, [])
       t.equal(a.finish, 'stop')
-      t.same(a.usage, SCRIPTS.text.usage, 'usage as the upstream counted it')
+      t.same(a.usage, SCRIPTS.text.usage, 'usage as the upstream counted it, cache reads included')
     })
   }
 }
@@ -91,7 +91,7 @@ async function mediaAndReasoning (t: Test, driver: SurfaceDriver, client: Surfac
       const a = await client.ask({ prompt: 'hi', stream, reasoning: true })
       t.equal(a.text, SCRIPTS.reasoning.text)
       t.equal(a.reasoning, SCRIPTS.reasoning.reasoning.text)
-      t.same(a.usage, { input: SCRIPTS.reasoning.usage.input, output: SCRIPTS.reasoning.usage.output }, 'output includes reasoning')
+      t.same(a.usage, { input: SCRIPTS.reasoning.usage.input, cached: 0, output: SCRIPTS.reasoning.usage.output }, 'output includes reasoning')
     })
   }
   await t.test('streamed reasoning, text and tool calls; the results go back with the signature', async t => {
@@ -137,16 +137,24 @@ async function passthroughBytes (t: Test, driver: SurfaceDriver, url: string, up
   }
 }
 
-async function rateLimit (t: Test, client: SurfaceClient, up: Upstream): Promise<void> {
-  await t.test('upstream 429 with Retry-After', async t => {
+async function rateLimit (t: Test, client: SurfaceClient, up: Upstream, url: string): Promise<void> {
+  await t.test('upstream 429 with Retry-After, then the cooldown', async t => {
     up.respond(SCRIPTS.rateLimit)
-    for (const stream of modes) {
-      // The second call is refused by the gateway itself: the credential is cooling down.
-      const err = await client.ask({ prompt: 'x', stream }).then(() => undefined, (e: unknown) => e)
+    const fail = async (stream: boolean): Promise<unknown> => await client.ask({ prompt: 'x', stream }).then(() => undefined, (e: unknown) => e)
+    const check = (err: unknown, what: string, upstreamMessage: boolean): void => {
       const seen = client.rateLimited(err)
-      t.ok(seen.ok, `${label(stream)}: the SDK's rate-limit error (${String(err)})`)
-      if (!stream) t.match(String(err), SCRIPTS.rateLimit.error.message, 'with the upstream message')
-      if (seen.retryAfter !== undefined) t.ok(Number(seen.retryAfter) > 0 && Number(seen.retryAfter) <= 7, `retry-after ${String(seen.retryAfter)}`)
+      t.ok(seen.ok, `${what}: the SDK's rate-limit error (${String(err)})`)
+      if (upstreamMessage) t.match(String(err), SCRIPTS.rateLimit.error.message, `${what}: with the upstream message`)
+      if (seen.retryAfter !== undefined) t.ok(Number(seen.retryAfter) > 0 && Number(seen.retryAfter) <= 7, `${what}: retry-after ${String(seen.retryAfter)}`)
     }
+    for (const stream of modes) {
+      check(await fail(stream), `${label(stream)}, from the upstream`, true)
+      // The 429 cooled the credential down; lift it so the next call reaches the upstream again.
+      const reset = await fetch(`${url}/provider_health/reset`, { method: 'POST', headers: { authorization: `Bearer ${CLIENT_KEY}` } })
+      t.equal(reset.status, 200)
+    }
+    await fail(false)
+    // Cooling down now: the gateway refuses by itself, in the same form.
+    check(await fail(true), 'refused during the cooldown', false)
   })
 }

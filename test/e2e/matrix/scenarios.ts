@@ -30,7 +30,7 @@ export const TOOLS: ToolSpec[] = [
 export const TOOL_OUTPUTS: Record<string, string> = { get_weather: '12C and clear', get_time: '14:05' }
 
 export const SCRIPTS = {
-  text: { text: 'Hello there, friend. Nice to meet you.', usage: { input: 21, output: 9 } },
+  text: { text: 'Hello there, friend. Nice to meet you.', usage: { input: 21, output: 9, cached: 8 } },
   tools: {
     toolCalls: [
       { id: 'call_w1', name: 'get_weather', args: { city: 'Oslo', units: 'celsius' } },
@@ -78,8 +78,8 @@ export interface Answer {
   calls: AnswerCall[]
   /** Why the model stopped, in OpenAI's words (each driver maps its protocol's reason). */
   finish: string
-  /** Total input and output (reasoning included) tokens, when the protocol reported them. */
-  usage?: { input: number, output: number }
+  /** Total input (cache reads included), cache reads, and output (reasoning included) tokens, when reported. */
+  usage?: { input: number, cached: number, output: number }
   /** The driver's own state for a follow-up turn (request history and the SDK's response). */
   turn: unknown
 }
