@@ -18,11 +18,13 @@ import promptLogPlugin from './plugins/prompt-log.js'
 import metricsPlugin from './plugins/metrics.js'
 import systemPromptPlugin from './plugins/system-prompt.js'
 import authPlugin from './plugins/auth.js'
+import healthChecksPlugin from './plugins/health-checks.js'
 import requestIdPlugin from './plugins/request-id.js'
 import openaiCustomProvider from './providers/openai-custom/index.js'
 import openrouterProvider from './providers/openai-openrouter/index.js'
 import claudeCustomProvider from './providers/claude-custom/index.js'
 import geminiCustomProvider from './providers/gemini-custom/index.js'
+import geminiCliProvider from './providers/gemini-cli-oauth/index.js'
 import openaiResponsesProvider from './providers/openai-responses/index.js'
 import kiroProvider from './providers/claude-kiro-oauth/index.js'
 import healthRoutes from './routes/health.js'
@@ -47,6 +49,11 @@ export interface SwitchboardOptions {
   store?: StateStore
   /** Fixed clock and ids for tests. */
   translate?: TranslateContext
+  /**
+   * Receives the gateway's own (encapsulated) instance once everything is registered: the CLI's
+   * `credentials check` reads its providers from it without listening.
+   */
+  onGateway?: (gateway: FastifyInstance) => void
 }
 
 /**
@@ -76,14 +83,18 @@ const gateway: FastifyPluginAsync<SwitchboardOptions> = async (fastify, opts) =>
   await fastify.register(openrouterProvider)
   await fastify.register(claudeCustomProvider)
   await fastify.register(geminiCustomProvider)
+  await fastify.register(geminiCliProvider)
   await fastify.register(openaiResponsesProvider)
   await fastify.register(kiroProvider)
+
+  await fastify.register(healthChecksPlugin)
 
   await fastify.register(healthRoutes)
   await fastify.register(metricsRoutes)
   await fastify.register(adminRoutes)
   await fastify.register(apiRoutes)
   await fastify.register(apiRoutes, { prefix: '/:provider' })
+  opts.onGateway?.(fastify)
 }
 
 /** The root plugin: register it in any Fastify 5 app with `{ config, prefix }`. It never listens. */

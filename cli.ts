@@ -10,7 +10,8 @@ async function serve (argv: string[]): Promise<void> {
   // A .env beside the working directory fills variables the environment does not already set.
   if (existsSync('.env')) process.loadEnvFile('.env')
   if (flags.help) {
-    console.log(USAGE)
+    const { COMMANDS_USAGE } = await import('./commands.js')
+    console.log(`${USAGE}\n\n${COMMANDS_USAGE}`)
     return
   }
   const { config, warnings } = loadConfig({
@@ -23,7 +24,10 @@ async function serve (argv: string[]): Promise<void> {
   closeWithGrace({ delay: config.SHUTDOWN_GRACE_MS }, async ({ signal, err }) => {
     if (err !== undefined) server.log.error({ err }, 'fatal error, shutting down')
     else server.log.info({ signal }, 'shutting down: finishing in-flight requests')
+    // Keep-alive connections turn idle as their last response ends; close them then, not at the grace deadline.
+    const reaper = setInterval(() => { server.server.closeIdleConnections() }, 50)
     await server.close()
+    clearInterval(reaper)
     ;(server.log as unknown as { flush?: () => void }).flush?.()
   })
   await listen(server, config)
@@ -34,7 +38,7 @@ async function main (): Promise<void> {
   if (command === undefined || command.startsWith('-')) return await serve(process.argv.slice(2))
   if (command === 'serve') return await serve(rest)
   const { runCommand } = await import('./commands.js')
-  await runCommand(command, rest)
+  process.exitCode = await runCommand(command, rest)
 }
 
 main().catch((err: unknown) => {

@@ -11,6 +11,8 @@ export interface ServerOptions {
   store?: StateStore
   /** A pino destination stream for the server log (tests read log lines back from it). */
   logStream?: NodeJS.WritableStream
+  /** See SwitchboardOptions.onGateway. */
+  onGateway?: (gateway: FastifyInstance) => void
 }
 
 /** Query parameters that carry credentials (Gemini's ?key=). */
@@ -50,7 +52,8 @@ export async function buildServer (config: GatewayConfig, opts: ServerOptions = 
   await fastify.register(switchboard, {
     config,
     ...(opts.dispatcher === undefined ? {} : { dispatcher: opts.dispatcher }),
-    ...(opts.store === undefined ? {} : { store: opts.store })
+    ...(opts.store === undefined ? {} : { store: opts.store }),
+    ...(opts.onGateway === undefined ? {} : { onGateway: opts.onGateway })
   })
   return fastify
 }

@@ -218,13 +218,15 @@ async function sendOutcome<Body> (
       return await reply.code(res.status).headers(res.headers).send(buf)
     }
     const report: StreamReport = {}
-    const tap = wantsContent && reader !== undefined && framing === 'sse' ? new PassthroughTap(reader, tctx) : undefined
+    const tap = fastify.gatewayExchanges.active && reader !== undefined && framing === 'sse' ? new PassthroughTap(reader, tctx, !wantsContent) : undefined
     const source = relayStream(res.body, tap, call.codec.createStreamEncoder(canonical, tctx), framing, report)
     const stream = Readable.from(source, { objectMode: false })
     stream.once('close', () => {
-      const response = tap?.accumulator.result()
+      const response = wantsContent ? tap?.accumulator.result() : undefined
+      const usage = tap?.usage()
       finish({
-        ...(response === undefined ? {} : { response, usage: response.usage }),
+        ...(response === undefined ? {} : { response }),
+        ...(usage === undefined ? {} : { usage }),
         ...streamStatus(report, startedAt)
       })
     })

@@ -1,5 +1,5 @@
 import { createParser, type EventSourceParser } from 'eventsource-parser'
-import type { StreamEvent } from '../schemas/canonical.js'
+import type { StreamEvent, Usage } from '../schemas/canonical.js'
 import type { ProtocolReader, StreamEncoder } from '../routes/surface-codec.js'
 import type { TranslateContext } from '../schemas/translate-context.js'
 import { GatewayError, isGatewayError } from './gateway-error.js'
@@ -67,15 +67,27 @@ export class PassthroughTap {
   private readonly decoder = new TextDecoder()
   readonly accumulator: StreamAccumulator
 
-  constructor (reader: ProtocolReader, ctx: TranslateContext) {
+  /**
+   * `usageOnly` decodes just the events that carry token counts (a substring test before any JSON parsing), for
+   * metrics and client-key token limits without the cost of assembling the whole response.
+   */
+  constructor (reader: ProtocolReader, ctx: TranslateContext, usageOnly = false) {
     this.accumulator = new StreamAccumulator(Math.floor(ctx.now() / 1000))
     const upstream = reader.createStreamDecoder(ctx)
     this.parser = createParser({
       onEvent: message => {
+        // Token counts ride on usage-bearing events; the end markers release counts a decoder holds until the end.
+        if (usageOnly && !message.data.includes('sage') && message.data !== '[DONE]' && message.event !== 'message_stop') return
         const input = message.event === undefined ? { data: message.data } : { event: message.event, data: message.data }
         for (const event of upstream.push(input)) this.accumulator.push(event)
       }
     })
+  }
+
+  /** The token counts seen so far, when the upstream reported any. */
+  usage (): Usage | undefined {
+    const usage = this.accumulator.usage
+    return usage.inputTokens > 0 || usage.outputTokens > 0 ? usage : undefined
   }
 
   feed (chunk: Uint8Array): void {

@@ -1,4 +1,4 @@
-import { countTokens } from 'gpt-tokenizer'
+import { createRequire } from 'node:module'
 import type { ChatRequest, Part } from '../schemas/canonical.js'
 
 /**
@@ -12,6 +12,18 @@ const PER_MESSAGE_OVERHEAD = 4
 
 // Text that happens to contain "<|endoftext|>" is ordinary text here, not a control token.
 const NO_SPECIAL = { disallowedSpecial: new Set<string>() }
+
+type CountTokens = (text: string, options: typeof NO_SPECIAL) => number
+let counter: CountTokens | undefined
+
+/**
+ * The tokenizer's tables take about half a second of CPU to load: loaded on first use, not at start-up, so the
+ * gateway is ready to serve at once (most requests never need an estimate).
+ */
+function countTokens (text: string, options: typeof NO_SPECIAL): number {
+  counter ??= (createRequire(import.meta.url)('gpt-tokenizer') as { countTokens: CountTokens }).countTokens
+  return counter(text, options)
+}
 
 export function estimateTextTokens (text: string): number {
   if (text === '') return 0

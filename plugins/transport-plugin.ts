@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import type { Dispatcher } from 'undici'
-import { Transport } from './transport.js'
+import { Transport, transportOptions } from './transport.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -16,12 +16,8 @@ export interface TransportPluginOptions {
 
 /** One keep-alive transport per gateway instance, closed with it. */
 async function transportPlugin (fastify: FastifyInstance, opts: TransportPluginOptions): Promise<void> {
-  const c = fastify.gatewayConfig
   const transport = new Transport({
-    connectTimeoutMs: c.UPSTREAM_CONNECT_TIMEOUT_MS,
-    headersTimeoutMs: c.UPSTREAM_HEADERS_TIMEOUT_MS,
-    bodyTimeoutMs: c.UPSTREAM_BODY_TIMEOUT_MS,
-    ...(c.PROXY_URL === undefined ? {} : { proxyUrl: c.PROXY_URL }),
+    ...transportOptions(fastify.gatewayConfig),
     ...(opts.dispatcher === undefined ? {} : { dispatcher: opts.dispatcher })
   })
   fastify.decorate('gatewayTransport', transport)

@@ -1,5 +1,6 @@
 import { Agent, EnvHttpProxyAgent, ProxyAgent, request as undiciRequest, type Dispatcher } from 'undici'
 import { classifyTransportError } from './upstream-errors.js'
+import type { GatewayConfig } from '../schemas/config.js'
 
 export interface TransportOptions {
   connectTimeoutMs: number
@@ -11,6 +12,16 @@ export interface TransportOptions {
   proxyUrl?: string
   /** Replaces the whole dispatcher (tests, embedding apps with their own agent). Not closed by us. */
   dispatcher?: Dispatcher
+}
+
+/** The transport settings of a configuration (timeouts, proxy). */
+export function transportOptions (c: GatewayConfig): TransportOptions {
+  return {
+    connectTimeoutMs: c.UPSTREAM_CONNECT_TIMEOUT_MS,
+    headersTimeoutMs: c.UPSTREAM_HEADERS_TIMEOUT_MS,
+    bodyTimeoutMs: c.UPSTREAM_BODY_TIMEOUT_MS,
+    ...(c.PROXY_URL === undefined ? {} : { proxyUrl: c.PROXY_URL })
+  }
 }
 
 export interface UpstreamRequest {

@@ -1,11 +1,11 @@
-import { createHash, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import type { ChatRequest, ChatResponse, ModelInfo, StreamEvent } from '../../schemas/canonical.js'
 import type { Provider, ProviderCallContext, ProviderDeps } from '../types.js'
 import type { UpstreamResponse } from '../../plugins/transport.js'
 import { estimateInputTokens } from '../../plugins/token-estimate.js'
 import { callUpstream } from '../shared/http.js'
 import { inlineRemoteMedia } from '../shared/inline-media.js'
-import { TokenManager, type TokenSource } from '../shared/token-manager.js'
+import { credentialKey, jsonCredentialCodec, TokenManager, type TokenSource } from '../shared/token-manager.js'
 import { apiRegionFor, refreshKiroToken, type KiroRefreshUrls } from './auth.js'
 import { kiroErrorDetails, isKiroTokenInvalid } from './errors.js'
 import { kiroApiUrl, kiroHeaders, kiroMachineId } from './headers.js'
@@ -32,7 +32,7 @@ function kiroTokenSource (opts: KiroProviderOptions, deps: ProviderDeps): TokenS
   let filePath: string | undefined
   const seed = opts.base64 ?? opts.filePath ?? 'default-kiro-token-file'
   return {
-    key: `kiro:${createHash('sha256').update(seed).digest('hex').slice(0, 24)}`,
+    key: credentialKey('kiro', seed),
     async load () {
       const loaded = await loadKiroCredentials({
         ...(opts.filePath === undefined ? {} : { filePath: opts.filePath }),
@@ -46,14 +46,7 @@ function kiroTokenSource (opts: KiroProviderOptions, deps: ProviderDeps): TokenS
     async save (c) {
       if (filePath !== undefined) await writeTokenFileAtomic(filePath, c)
     },
-    serialize: c => JSON.stringify(c),
-    deserialize: text => {
-      try {
-        return JSON.parse(text) as KiroCredentials
-      } catch {
-        return undefined
-      }
-    }
+    ...jsonCredentialCodec<KiroCredentials>()
   }
 }
 

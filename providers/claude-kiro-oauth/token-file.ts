@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto'
-import { chmod, open, readFile, rename, rm } from 'node:fs/promises'
 import { homedir } from 'node:os'
-import { basename, dirname, join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { GatewayError } from '../../plugins/gateway-error.js'
 import { isRecord } from '../../schemas/json-text.js'
+import { readJsonFile, writeJsonFileAtomic } from '../shared/json-file.js'
 
 /**
  * The Kiro credential model (FORMATS.md §6 "Token file").
@@ -98,19 +97,11 @@ export function parseKiroCredentials (raw: unknown, origin: string, client?: Rec
   return creds
 }
 
-async function readJsonFile (path: string, what: string): Promise<unknown> {
-  let text: string
-  try {
-    text = await readFile(path, 'utf8')
-  } catch (err) {
-    const code = isRecord(err) && typeof err.code === 'string' ? err.code : 'read error'
-    throw credentialsError(`Cannot read the Kiro ${what} ${path} (${code})`, err)
-  }
-  try {
-    return JSON.parse(text) as unknown
-  } catch (err) {
-    throw credentialsError(`The Kiro ${what} ${path} is not valid JSON`, err)
-  }
+async function readKiroJson (path: string, what: string): Promise<unknown> {
+  const read = await readJsonFile(path)
+  if (read.ok) return read.value
+  if (read.reason === 'unreadable') throw credentialsError(`Cannot read the Kiro ${what} ${path} (${read.code})`)
+  throw credentialsError(`The Kiro ${what} ${path} is not valid JSON`)
 }
 
 /** Loads and validates credentials from base64 (wins when both are set) or the token file. */
@@ -125,7 +116,7 @@ export async function loadKiroCredentials (source: KiroCredentialSource): Promis
     return { creds: parseKiroCredentials(raw, 'KIRO_OAUTH_CREDS_BASE64') }
   }
   const filePath = source.filePath ?? defaultKiroTokenPath()
-  const raw = await readJsonFile(filePath, 'token file')
+  const raw = await readKiroJson(filePath, 'token file')
   const client = isRecord(raw) ? await readClientFile(raw, filePath) : undefined
   return { creds: parseKiroCredentials(raw, filePath, client), filePath }
 }
@@ -136,7 +127,7 @@ async function readClientFile (raw: Record<string, unknown>, tokenPath: string):
   if (str(raw.clientId) !== undefined && str(raw.clientSecret) !== undefined) return undefined
   // The hash names a file in the same directory; anything path-like is refused.
   if (!/^[A-Za-z0-9_.-]+$/.test(hash) || hash.startsWith('.')) throw credentialsError(`Invalid clientIdHash in ${tokenPath}`)
-  const client = await readJsonFile(join(dirname(tokenPath), `${hash}.json`), 'IdC client file')
+  const client = await readKiroJson(join(dirname(tokenPath), `${hash}.json`), 'IdC client file')
   return isRecord(client) ? client : undefined
 }
 
@@ -150,40 +141,7 @@ export function tokenFileContent (creds: KiroCredentials): Record<string, unknow
   return out
 }
 
-/**
- * Writes the token file atomically: a temp file in the same directory (same filesystem, so rename is atomic),
- * fsync, mode 0600, rename over the original. A crash leaves either the old or the new file, never half of one.
- */
+/** Writes the token file atomically with mode 0600 (see writeJsonFileAtomic), keeping every field it had. */
 export async function writeTokenFileAtomic (path: string, creds: KiroCredentials): Promise<void> {
-  const dir = dirname(path)
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`)
-  const text = JSON.stringify(tokenFileContent(creds), null, 2) + '\n'
-  try {
-    const handle = await open(tmp, 'wx', 0o600)
-    try {
-      await handle.writeFile(text, 'utf8')
-      await handle.sync()
-    } finally {
-      await handle.close()
-    }
-    await chmod(tmp, 0o600)
-    await rename(tmp, path)
-  } catch (err) {
-    await rm(tmp, { force: true })
-    throw err
-  }
-  await syncDirectory(dir)
-}
-
-async function syncDirectory (dir: string): Promise<void> {
-  try {
-    const handle = await open(dir, 'r')
-    try {
-      await handle.sync()
-    } finally {
-      await handle.close()
-    }
-  } catch {
-    // Some filesystems (and Windows) cannot fsync a directory; the rename itself already happened.
-  }
+  await writeJsonFileAtomic(path, tokenFileContent(creds))
 }

@@ -6,7 +6,7 @@ import { isRecord } from '../../schemas/json-text.js'
  * translators (and the Gemini surface's passthrough) work unchanged. Pure.
  */
 
-function bareModel (model: string): string {
+export function bareModel (model: string): string {
   return model.startsWith('models/') ? model.slice('models/'.length) : model
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyBaseLogger } from 'fastify'
 import type { StateStore } from '../../plugins/state-store.js'
@@ -14,6 +15,25 @@ export interface TokenSource<C> {
   save(creds: C): Promise<void>
   serialize(creds: C): string
   deserialize(text: string): C | undefined
+}
+
+/** A credential's stable key: a hash of where it comes from (file path or inline value), never the value itself. */
+export function credentialKey (prefix: string, seed: string): string {
+  return `${prefix}:${createHash('sha256').update(seed).digest('hex').slice(0, 24)}`
+}
+
+/** serialize/deserialize for credentials that are plain JSON objects (how they are shared in the state store). */
+export function jsonCredentialCodec<C> (): Pick<TokenSource<C>, 'serialize' | 'deserialize'> {
+  return {
+    serialize: c => JSON.stringify(c),
+    deserialize: text => {
+      try {
+        return JSON.parse(text) as C
+      } catch {
+        return undefined
+      }
+    }
+  }
 }
 
 export interface TokenManagerOptions {

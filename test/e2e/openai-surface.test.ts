@@ -34,6 +34,9 @@ for (const passthrough of [true, false]) {
       t.equal(final.choices[0]?.message.content, 'Hello there, friend.')
       t.equal(final.choices[0]?.finish_reason, 'stop')
       t.equal(final.usage?.completion_tokens, 5)
+      await new Promise(resolve => setTimeout(resolve, 50))
+      const metrics = await (await fetch(`${gw.url}/metrics`, { headers: { authorization: `Bearer ${KEY}` } })).text()
+      t.match(metrics, /switchboard_tokens_total\{provider="openai-custom",model="gpt-4o",direction="out"\} 10/, 'the stream\'s usage adds to the first request\'s in the metrics')
     })
 
     await t.test('streamed parallel tool calls', async t => {
@@ -152,6 +155,24 @@ t.test('upstream failures reach the OpenAI client with the right status', async 
   await t.test('an unreachable upstream gives 502', async t => {
     const { client } = await gateway(t, { OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', REQUEST_MAX_RETRIES: 0 })
     t.equal(((await failure(ask(client, true))) as { status?: number }).status, 502)
+  })
+
+  await t.test('an upstream reset mid-stream becomes the in-stream error the SDK throws', async t => {
+    upstream.route('POST /v1/chat/completions', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' })
+      res.write(`data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o', choices: [{ index: 0, delta: { role: 'assistant', content: 'partial' }, finish_reason: null }] })}\n\n`)
+      setTimeout(() => res.socket?.destroy(), 30)
+    })
+    for (const passthrough of [true, false]) {
+      const { client } = await gateway(t, { PASSTHROUGH: passthrough })
+      const stream = client.chat.completions.stream({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] })
+      let text = ''
+      stream.on('content', delta => { text += delta })
+      const err = await failure(stream.finalChatCompletion())
+      t.ok(err instanceof OpenAI.APIError, `APIError from the in-stream error (passthrough=${String(passthrough)})`)
+      t.match((err as Error).message, /upstream/i)
+      t.equal(text, 'partial', 'what arrived before the reset was delivered')
+    }
   })
 
   await t.test('a bad request body names the field', async t => {

@@ -178,3 +178,35 @@ t.test('Redis stopped mid-test: the gateway keeps serving on local state and goe
   const again = await (await fetch(`${gw.url}/provider_health`)).json() as { state: { degraded: boolean } }
   t.equal(again.state.degraded, false, 'back on Redis')
 })
+
+t.test('a scheduled health check that passes lifts a cooldown early', async t => {
+  const a = await startFakeOpenAI()
+  const b = await startFakeOpenAI()
+  a.route('POST /v1/chat/completions', rateLimited('300'))
+  const gw = await startGateway({
+    HEALTH_CHECK_INTERVAL_MS: 150,
+    PROVIDER_POOLS: {
+      'openai-custom': {
+        strategy: 'fill-first',
+        members: [
+          { name: 'a', healthCheck: { enabled: true, model: 'gpt-4o-mini' }, options: { OPENAI_BASE_URL: `${a.url}/v1` } },
+          { name: 'b', options: { OPENAI_BASE_URL: `${b.url}/v1` } }
+        ]
+      }
+    }
+  })
+  t.teardown(async () => { await gw.close(); await a.close(); await b.close() })
+  await ask(new OpenAI({ apiKey: 'x', baseURL: `${gw.url}/v1`, maxRetries: 0 }))
+  const cooled = await (await fetch(`${gw.url}/provider_health`)).json() as { providers: Array<{ id: string, healthy: boolean }> }
+  t.equal(cooled.providers.find(p => p.id === 'openai-custom/a')?.healthy, false)
+  a.route('POST /v1/chat/completions', (_req, res) => sendJson(res, 200, { id: 'x', object: 'chat.completion', created: 1, model: 'gpt-4o-mini', choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }] }))
+  let healthy = false
+  for (let i = 0; i < 40 && !healthy; i++) {
+    await new Promise(resolve => setTimeout(resolve, 100))
+    const now = await (await fetch(`${gw.url}/provider_health`)).json() as { providers: Array<{ id: string, healthy: boolean }> }
+    healthy = now.providers.find(p => p.id === 'openai-custom/a')?.healthy === true
+  }
+  t.ok(healthy, 'member a is healthy again well before its 300 s Retry-After')
+  const check = a.requests.filter(r => r.url.includes('chat')).at(-1)?.json as { model?: string, max_completion_tokens?: number }
+  t.equal(check.model, 'gpt-4o-mini', 'the check used the configured model')
+})

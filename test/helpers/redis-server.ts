@@ -51,10 +51,19 @@ export class PrivateRedis {
     return `redis://127.0.0.1:${this.port}`
   }
 
+  /** Starts on a free port; tries another port when a concurrently running test took the chosen one first. */
   static async start (): Promise<PrivateRedis> {
-    const server = new PrivateRedis(await freePort())
-    await server.restart()
-    return server
+    let lastError: unknown
+    for (let i = 0; i < 5; i++) {
+      const server = new PrivateRedis(await freePort())
+      try {
+        await server.restart()
+        return server
+      } catch (err) {
+        lastError = err
+      }
+    }
+    throw lastError
   }
 
   /** Starts (again) on the same port. */
@@ -69,8 +78,11 @@ export class PrivateRedis {
       try {
         await probe.connect()
         await probe.ping()
+        // The answer must come from our child: if it died (port taken), another test's Redis answered.
+        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`port ${this.port} is taken`)
         return
-      } catch {
+      } catch (err) {
+        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`redis-server could not start on port ${this.port}: ${err instanceof Error ? err.message : String(err)}`)
         await new Promise(resolve => setTimeout(resolve, 50))
       } finally {
         probe.disconnect()

@@ -134,7 +134,7 @@ t.test('errors in the OpenAI shape, read back by the SDK', async t => {
   const forwarded = responsesCodec.renderError(new GatewayError({ kind: 'authentication', status: 401, message: 'x', upstream: { status: 401, body: upstreamBody, protocol: 'responses' } }))
   t.same(forwarded.body, JSON.parse(upstreamBody), 'an OpenAI-shaped upstream body is forwarded verbatim')
   const html = responsesCodec.renderError(new GatewayError({ kind: 'bad_gateway', status: 502, message: 'Bad gateway', upstream: { status: 502, body: '<html>', protocol: 'openai' } }))
-  t.same(html.body, { error: { message: 'Bad gateway', type: 'server_error', param: null, code: 'bad_gateway' } })
+  t.same(html.body, { error: { message: 'Bad gateway', type: 'server_error', param: null, code: null } })
   const other = responsesCodec.renderError(new GatewayError({ kind: 'not_found', status: 404, message: 'No model', code: 'model_not_found', upstream: { status: 404, body: upstreamBody, protocol: 'anthropic' } }))
   t.same(other.body, { error: { message: 'No model', type: 'invalid_request_error', param: null, code: 'model_not_found' } })
 })

@@ -227,8 +227,8 @@ t.test('an upstream error event, and an error before anything was sent', async t
 
   const { sse } = encode([{ type: 'start', id: 'x', model: 'm' }, { type: 'error', status: 503, message: 'Overloaded' }])
   const list = checkInvariants(t, sse)
-  t.match(list.at(-1)?.data, { type: 'error', code: 'server_unavailable', message: 'Overloaded' })
-  await t.rejects(client(sse).responses.stream({ model: 'm', input: 'hi' }).finalResponse(), { code: 'server_unavailable' })
+  t.match(list.at(-1)?.data, { type: 'error', code: 'server_error', message: 'Overloaded' })
+  await t.rejects(client(sse).responses.stream({ model: 'm', input: 'hi' }).finalResponse(), { code: 'server_error' })
 
   const early = encode([], {}, new GatewayError({ kind: 'timeout', status: 504, message: 'Too slow', code: 'upstream_timeout' }))
   t.same(checkInvariants(t, early.sse).map(f => f.event), ['response.created', 'response.in_progress', 'response.failed', 'error'])

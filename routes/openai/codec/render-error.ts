@@ -35,7 +35,7 @@ export function errorObjectFor (kind: ErrorKind, message: string, code?: string,
 /** The upstream's own error object when an OpenAI-compatible upstream sent one: forwarded as is. */
 export function upstreamOpenAIError (err: GatewayError): Record<string, unknown> | undefined {
   const upstream = err.upstream
-  if (upstream?.protocol !== 'openai' || upstream.body === undefined) return undefined
+  if ((upstream?.protocol !== 'openai' && upstream?.protocol !== 'responses') || upstream.body === undefined) return undefined
   try {
     const parsed: unknown = JSON.parse(upstream.body)
     return isRecord(parsed) && isRecord(parsed.error) && typeof parsed.error.message === 'string' ? parsed : undefined
