@@ -42,8 +42,21 @@ export interface ProviderSetup {
   start(): Promise<Upstream>
 }
 
-const lastOf = (req: RecordedRequest | undefined): ReturnType<Upstream['last']> =>
-  req === undefined ? undefined : { json: req.json, headers: req.headers }
+/** The pieces an HTTP fake (OpenAI, Anthropic, Gemini, Responses) is wired to the matrix with. */
+interface HttpFake { respondWith(s: Script): void, close(): Promise<void> }
+
+function httpUpstream (fake: HttpFake, config: Record<string, unknown>, last: () => RecordedRequest | undefined, render: Upstream['render']): Upstream {
+  return {
+    config,
+    respond: s => { fake.respondWith(s) },
+    last: () => {
+      const req = last()
+      return req === undefined ? undefined : { json: req.json, headers: req.headers }
+    },
+    ...(render === undefined ? {} : { render }),
+    close: async () => { await fake.close() }
+  }
+}
 
 export const PROVIDERS: ProviderSetup[] = [
   {
@@ -55,13 +68,9 @@ export const PROVIDERS: ProviderSetup[] = [
     read: sentOpenAI,
     async start () {
       const fake = await startFakeOpenAI({ apiKey: UPSTREAM_KEY })
-      return {
-        config: { MODEL_PROVIDER: 'openai-custom', OPENAI_API_KEY: UPSTREAM_KEY, OPENAI_BASE_URL: `${fake.url}/v1` },
-        respond: s => { fake.respondWith(completionFromScript(s)) },
-        last: () => lastOf(fake.lastChat()),
-        render: (s, stream) => stream ? completionFrames(completionFromScript(s)).join('') : JSON.stringify(completionBody(completionFromScript(s))),
-        close: async () => { await fake.close() }
-      }
+      const scripted = { respondWith: (s: Script) => { fake.respondWith(completionFromScript(s)) }, close: fake.close }
+      return httpUpstream(scripted, { MODEL_PROVIDER: 'openai-custom', OPENAI_API_KEY: UPSTREAM_KEY, OPENAI_BASE_URL: `${fake.url}/v1` }, fake.lastChat,
+        (s, stream) => stream ? completionFrames(completionFromScript(s)).join('') : JSON.stringify(completionBody(completionFromScript(s))))
     }
   },
   {
@@ -73,13 +82,8 @@ export const PROVIDERS: ProviderSetup[] = [
     read: sentAnthropic,
     async start () {
       const fake = await startFakeAnthropic({ apiKey: UPSTREAM_KEY })
-      return {
-        config: { MODEL_PROVIDER: 'claude-custom', CLAUDE_API_KEY: UPSTREAM_KEY, CLAUDE_BASE_URL: `${fake.url}/v1` },
-        respond: s => { fake.respondWith(s) },
-        last: () => lastOf(fake.lastMessages()),
-        render: (s, stream) => stream ? messageEvents(s).join('') : JSON.stringify(messageBody(s)),
-        close: async () => { await fake.close() }
-      }
+      return httpUpstream(fake, { MODEL_PROVIDER: 'claude-custom', CLAUDE_API_KEY: UPSTREAM_KEY, CLAUDE_BASE_URL: `${fake.url}/v1` }, fake.lastMessages,
+        (s, stream) => stream ? messageEvents(s).join('') : JSON.stringify(messageBody(s)))
     }
   },
   {
@@ -91,13 +95,8 @@ export const PROVIDERS: ProviderSetup[] = [
     read: sentGemini,
     async start () {
       const fake = await startFakeGemini({ apiKey: UPSTREAM_KEY })
-      return {
-        config: { MODEL_PROVIDER: 'gemini-custom', GEMINI_API_KEY: UPSTREAM_KEY, GEMINI_API_BASE_URL: `${fake.url}/v1beta` },
-        respond: s => { fake.respondWith(s) },
-        last: () => lastOf(fake.lastGenerate()),
-        render: (s, stream) => stream ? generateChunks(s).join('') : JSON.stringify(generateBody(s)),
-        close: async () => { await fake.close() }
-      }
+      return httpUpstream(fake, { MODEL_PROVIDER: 'gemini-custom', GEMINI_API_KEY: UPSTREAM_KEY, GEMINI_API_BASE_URL: `${fake.url}/v1beta` }, fake.lastGenerate,
+        (s, stream) => stream ? generateChunks(s).join('') : JSON.stringify(generateBody(s)))
     }
   },
   {
@@ -109,13 +108,8 @@ export const PROVIDERS: ProviderSetup[] = [
     read: sentResponses,
     async start () {
       const fake = await startFakeResponses({ apiKey: UPSTREAM_KEY })
-      return {
-        config: { MODEL_PROVIDER: 'openaiResponses-custom', OPENAI_RESPONSES_API_KEY: UPSTREAM_KEY, OPENAI_RESPONSES_BASE_URL: `${fake.url}/v1` },
-        respond: s => { fake.respondWith(s) },
-        last: () => lastOf(fake.lastResponses()),
-        render: (s, stream) => stream ? responseEvents(s).join('') : JSON.stringify(responseBody(s)),
-        close: async () => { await fake.close() }
-      }
+      return httpUpstream(fake, { MODEL_PROVIDER: 'openaiResponses-custom', OPENAI_RESPONSES_API_KEY: UPSTREAM_KEY, OPENAI_RESPONSES_BASE_URL: `${fake.url}/v1` }, fake.lastResponses,
+        (s, stream) => stream ? responseEvents(s).join('') : JSON.stringify(responseBody(s)))
     }
   },
   {
