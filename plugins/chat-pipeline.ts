@@ -8,7 +8,7 @@ import type { ExchangeRecord } from './exchanges.js'
 import { isGatewayError } from './gateway-error.js'
 import { planTargets, type RouteTarget } from './router.js'
 import { applyAlias } from './aliases.js'
-import { SSE_HEADERS } from './sse-writer.js'
+import { JSON_STREAM_HEADERS, SSE_HEADERS } from './sse-writer.js'
 import { StreamAccumulator } from './stream-accumulator.js'
 import { encodeStream, PassthroughTap, relayStream, type Framing, type StreamReport } from './stream-reply.js'
 import { ClientAbortError } from './upstream-errors.js'
@@ -230,7 +230,7 @@ async function sendOutcome<Body> (
         ...streamStatus(report, startedAt)
       })
     })
-    return await reply.code(200).headers({ ...res.headers, ...SSE_HEADERS }).send(stream)
+    return await reply.code(200).headers({ ...res.headers, ...streamHeaders(framing) }).send(stream)
   }
 
   const needsResponse = wantsContent || fastify.gatewayExchanges.active || call.onComplete !== undefined
@@ -244,8 +244,12 @@ async function sendOutcome<Body> (
     }
     finish({ ...(response === undefined ? {} : { response, usage: response.usage }), ...streamStatus(report, startedAt) })
   })
-  const headers = framing === 'json-array' ? { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' } : SSE_HEADERS
-  return await reply.code(200).headers(headers).send(stream)
+  return await reply.code(200).headers(streamHeaders(framing)).send(stream)
+}
+
+/** SSE, or a JSON array for Gemini streams requested without alt=sse; never buffered by proxies either way. */
+function streamHeaders (framing: Framing): Readonly<Record<string, string>> {
+  return framing === 'json-array' ? JSON_STREAM_HEADERS : SSE_HEADERS
 }
 
 function streamStatus (report: StreamReport, startedAt: number): Partial<ExchangeRecord> {

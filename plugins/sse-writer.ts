@@ -40,3 +40,9 @@ export const SSE_HEADERS: Readonly<Record<string, string>> = {
   'cache-control': 'no-cache',
   'x-accel-buffering': 'no'
 }
+
+export const JSON_STREAM_HEADERS: Readonly<Record<string, string>> = {
+  'content-type': 'application/json; charset=utf-8',
+  'cache-control': 'no-cache',
+  'x-accel-buffering': 'no'
+}
