@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import type { FakeServer } from '../fakes/http-fake.js'
 import { startGateway, type TestGateway } from '../helpers/gateway.js'
 import { startEgressSink, type EgressSink } from './cli-runner.js'
-import { lastToolResult, startScriptedAnthropic, startScriptedGemini, startScriptedOpenAI, type AgentScript, type Protocol, type Turn } from './scripted-upstreams.js'
+import { lastToolResult, startScriptedUpstream, type AgentScript, type Protocol, type Turn } from './scripted-upstreams.js'
 
 /** The client key the CLIs send to the gateway (REQUIRED_API_KEY); the upstream keys below must replace it. */
 export const CLIENT_KEY = 'gw-client-key-0001'
@@ -29,9 +29,7 @@ export async function startToolLoop (t: Test, protocol: Protocol, secret: string
     if (toolResult !== undefined) return { text: toolResult.includes(secret) ? `Found it: ${secret}` : 'the tool result did not arrive' }
     return toolsOffered ? { toolCall: tool(join(workspace, 'note.txt')) } : { text: 'ok' }
   }
-  const upstream = protocol === 'anthropic'
-    ? await startScriptedAnthropic(script)
-    : protocol === 'gemini' ? await startScriptedGemini(script) : await startScriptedOpenAI(script)
+  const upstream = await startScriptedUpstream(protocol, script)
   const gw = await startGateway({
     REQUIRED_API_KEY: CLIENT_KEY,
     CLAUDE_API_KEY: UPSTREAM_AUTH.anthropic[1],
