@@ -80,7 +80,12 @@ async function errorHandlerPlugin (fastify: FastifyInstance): Promise<void> {
 
   function send (request: FastifyRequest, reply: FastifyReply, err: GatewayError): FastifyReply {
     const rendered = render(request, err)
-    return reply.code(rendered.status).headers(rendered.headers).type('application/json').send(rendered.body)
+    // Anthropic error bodies carry a request id; without the upstream's, the gateway's own is the useful one.
+    const body = rendered.body
+    if (typeof body === 'object' && body !== null && 'request_id' in body && (body as { request_id: unknown }).request_id === null) {
+      (body as { request_id: unknown }).request_id = request.id
+    }
+    return reply.code(rendered.status).headers(rendered.headers).type('application/json').send(body)
   }
 
   fastify.setErrorHandler((error: FastifyError, request, reply) => {

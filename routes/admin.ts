@@ -33,7 +33,9 @@ const adminRoutes: FastifyPluginAsync = async (fastify) => {
   })
 
   app.post('/provider_health/reset', {
-    schema: { body: Type.Optional(Type.Object({ member: Type.Optional(Type.String()) })) }
+    // Type.Optional means nothing at the root, and Fastify validates a missing body as null: a bodiless POST
+    // (curl -X POST …/reset) has to be allowed explicitly.
+    schema: { body: Type.Union([Type.Object({ member: Type.Optional(Type.String()) }), Type.Null()]) }
   }, async (request) => {
     const member = request.body?.member
     const lifted = await fastify.gatewayPools.health.reset(member)

@@ -44,7 +44,7 @@ function addMetadata (req: ChatRequest, body: Body, extras: ClaudeExtras): void 
 }
 
 /**
- * Canonical request → Anthropic Messages body for `model`. See docs/translation/anthropic.md for what does
+ * Canonical request → Anthropic Messages body for `model`. See docs/translation.md for what does
  * not survive: thinking from other vendors, seed/penalties/n, OpenAI metadata, whitespace-only stop strings.
  */
 export function toClaudeRequest (req: ChatRequest, model: string): Body {

@@ -28,7 +28,7 @@ export interface KiroDecoderOptions {
   estimateInputTokens: () => number
   /** For the contextUsagePercentage estimate; defaults to 200k. */
   contextWindow?: number
-  /** Output token estimator (default: cl100k tokenizer). */
+  /** Output token estimator (default: the o200k tokenizer, see plugins/token-estimate.ts). */
   countTokens?: (text: string) => number
 }
 

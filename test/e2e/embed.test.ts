@@ -2,6 +2,7 @@ import t from 'tap'
 import OpenAI from 'openai'
 import Fastify from 'fastify'
 import type { AddressInfo } from 'node:net'
+import { spawn } from 'node:child_process'
 import { buildHostApp } from '../../examples/embed/app.js'
 import switchboard from '../../app.js'
 import { startFakeOpenAI } from '../fakes/openai-upstream.js'
@@ -50,4 +51,25 @@ t.test('two instances in one process do not interfere', async t => {
   t.equal(b.requests.filter(r => r.url.includes('chat')).length, 1)
   const wrong = new OpenAI({ apiKey: 'key-a', baseURL: `${url}/b/v1`, maxRetries: 0 })
   t.ok(await wrong.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] }).then(() => false, (e: unknown) => e instanceof OpenAI.AuthenticationError), 'a key of instance a does not open instance b')
+})
+
+t.test('closing the host app leaves no timer, socket, watcher or file descriptor open, and the process exits by itself', async t => {
+  // A child process, so that nothing of tap's own is counted: see test/helpers/embed-lifecycle.ts.
+  const script = new URL('../helpers/embed-lifecycle.ts', import.meta.url).pathname
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (c: Buffer) => { stdout += c.toString('utf8') })
+  child.stderr.on('data', (c: Buffer) => { stderr += c.toString('utf8') })
+  // A bound, not a timing assertion: a process that never exits fails here instead of hanging the run.
+  const killer = setTimeout(() => child.kill('SIGKILL'), 60_000)
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(resolve => child.once('exit', (c, s) => resolve([c, s])))
+  clearTimeout(killer)
+  t.equal(signal, null, 'the process exited on its own after app.close()')
+  t.equal(code, 0, stderr)
+  const report = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { healthChecks: number, leftover: string[], files: string[], active: string[] }
+  t.ok(report.healthChecks > 0, 'scheduled health checks ran while the app was up')
+  t.same(report.leftover, [], 'every timer (unref\'d ones too), socket, server and watcher the app made is gone')
+  t.same(report.files, [], 'no file descriptor the app opened (prompt log, sockets) is left open')
+  t.same(report.active, [], 'process.getActiveResourcesInfo() shows nothing new')
 })

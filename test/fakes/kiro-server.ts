@@ -29,6 +29,8 @@ export type FakeKiroFault =
   | { type: 'validation', message?: string, reason?: string }
   | { type: 'quota' }
   | { type: 'reset', afterFrames: number }
+  /** Any HTTP error with its own body and headers (a 429 with Retry-After, say). */
+  | { type: 'http', status: number, body: unknown, headers?: Record<string, string> }
 
 export interface FakeKiroOptions {
   accessToken?: string
@@ -57,8 +59,8 @@ export interface FakeKiro {
   idcRefreshUrl: string
   requests: RecordedRequest[]
   setScript(events: FakeKiroEvent[]): void
-  /** Applies to the next generateAssistantResponse call only. */
-  setFault(fault: FakeKiroFault | undefined): void
+  /** Applies to the next generateAssistantResponse call only, or to every call until replaced when sticky. */
+  setFault(fault: FakeKiroFault | undefined, opts?: { sticky?: boolean }): void
   /** The access token the server currently accepts. */
   validAccessToken(): string
   validRefreshToken(): string
@@ -96,9 +98,9 @@ async function readJsonBody (req: IncomingMessage): Promise<unknown> {
   }
 }
 
-function sendJson (res: ServerResponse, status: number, body: unknown): void {
+function sendJson (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body)
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) })
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), ...headers })
   res.end(text)
 }
 
@@ -112,6 +114,7 @@ class FakeKiroUpstream {
   refreshToken: string
   script: FakeKiroEvent[] = []
   fault: FakeKiroFault | undefined
+  stickyFault = false
   readonly requests: RecordedRequest[] = []
   private issued = 1
 
@@ -128,7 +131,7 @@ class FakeKiroUpstream {
     if (req.method === 'POST' && path === '/token') return this.refresh(res, body, true)
     if (req.method !== 'POST' || path !== '/generateAssistantResponse') return sendJson(res, 404, { message: 'Not found' })
     const fault = this.fault
-    this.fault = undefined
+    if (!this.stickyFault) this.fault = undefined
     if (fault !== undefined && answerFault(res, fault)) return
     if (req.headers.authorization !== `Bearer ${this.accessToken}`) {
       return sendJson(res, 403, { message: 'The bearer token included in the request is invalid.', reason: null })
@@ -191,6 +194,7 @@ function answerFault (res: ServerResponse, fault: FakeKiroFault): boolean {
     case 'throttle': sendJson(res, 429, { __type: 'com.amazon.aws.codewhisperer#ThrottlingException', message: 'Too many requests, please wait before trying again.' }); return true
     case 'validation': sendJson(res, 400, { __type: 'com.amazon.aws.codewhisperer#ValidationException', message: fault.message ?? 'Improperly formed request.', reason: fault.reason ?? null }); return true
     case 'quota': sendJson(res, 402, { message: 'You have reached the limit.', reason: 'MONTHLY_REQUEST_COUNT' }); return true
+    case 'http': sendJson(res, fault.status, fault.body, fault.headers); return true
     default: return false
   }
 }
@@ -210,7 +214,10 @@ export async function startFakeKiro (opts: FakeKiroOptions = {}): Promise<FakeKi
     idcRefreshUrl: `${url}/token`,
     requests: upstream.requests,
     setScript: (events) => { upstream.script = events },
-    setFault: (fault) => { upstream.fault = fault },
+    setFault: (fault, opts) => {
+      upstream.fault = fault
+      upstream.stickyFault = opts?.sticky === true
+    },
     validAccessToken: () => upstream.accessToken,
     validRefreshToken: () => upstream.refreshToken,
     expireAccessToken: () => { upstream.accessToken = `expired-${upstream.accessToken}` },

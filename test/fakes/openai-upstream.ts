@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http'
 import { sendJson, sendSse, startFakeServer, type FakeServer, type RecordedRequest } from './http-fake.js'
+import { finishOf, halves, usageOf as scriptUsage, type Script, type ScriptError } from './script.js'
 
 export interface FakeToolCall { id: string, name: string, arguments: string }
 
@@ -10,6 +11,37 @@ export interface FakeCompletion {
   finishReason?: string
   model?: string
   usage?: { prompt_tokens: number, completion_tokens: number, cached?: number, reasoning?: number }
+  /** Answer with this HTTP error (OpenAI's error body) instead. */
+  error?: ScriptError
+}
+
+/** The protocol-neutral script as an OpenAI completion (reasoning as `reasoning_content`; signatures have no slot). */
+export function completionFromScript (s: Script): FakeCompletion {
+  const u = scriptUsage(s)
+  return {
+    content: s.text ?? null,
+    ...(s.reasoning === undefined ? {} : { reasoning: s.reasoning.text }),
+    ...(s.toolCalls === undefined ? {} : { toolCalls: s.toolCalls.map(c => ({ id: c.id, name: c.name, arguments: JSON.stringify(c.args) })) }),
+    finishReason: finishOf(s),
+    ...(s.model === undefined ? {} : { model: s.model }),
+    usage: { prompt_tokens: u.input, completion_tokens: u.output, ...(u.cached === undefined ? {} : { cached: u.cached }), ...(u.reasoning === undefined ? {} : { reasoning: u.reasoning }) },
+    ...(s.error === undefined ? {} : { error: s.error })
+  }
+}
+
+const OPENAI_ERROR_TYPES: Record<number, [string, string | null]> = {
+  400: ['invalid_request_error', null],
+  401: ['invalid_request_error', 'invalid_api_key'],
+  404: ['invalid_request_error', 'model_not_found'],
+  429: ['requests', 'rate_limit_exceeded'],
+  500: ['server_error', null],
+  503: ['server_error', null]
+}
+
+/** An error body as OpenAI sends it (chat and Responses share it). */
+export function sendOpenAIError (res: ServerResponse, e: ScriptError): void {
+  const [type, code] = OPENAI_ERROR_TYPES[e.status] ?? ['server_error', null]
+  sendJson(res, e.status, { error: { message: e.message, type, param: null, code } }, e.headers)
 }
 
 const CREATED = 1732400000
@@ -55,9 +87,8 @@ export function completionFrames (c: FakeCompletion, opts: { includeUsage?: bool
   for (let i = 0; i < text.length; i += size) frames.push(frame({ index: 0, delta: { content: text.slice(i, i + size) }, logprobs: null, finish_reason: null }))
   c.toolCalls?.forEach((t, index) => {
     frames.push(frame({ index: 0, delta: { tool_calls: [{ index, id: t.id, type: 'function', function: { name: t.name, arguments: '' } }] }, logprobs: null, finish_reason: null }))
-    const half = Math.ceil(t.arguments.length / 2)
-    for (const part of [t.arguments.slice(0, half), t.arguments.slice(half)]) {
-      if (part !== '') frames.push(frame({ index: 0, delta: { tool_calls: [{ index, function: { arguments: part } }] }, logprobs: null, finish_reason: null }))
+    for (const part of halves(t.arguments)) {
+      frames.push(frame({ index: 0, delta: { tool_calls: [{ index, function: { arguments: part } }] }, logprobs: null, finish_reason: null }))
     }
   })
   frames.push(frame({ index: 0, delta: {}, logprobs: null, finish_reason: c.finishReason ?? (c.toolCalls !== undefined ? 'tool_calls' : 'stop') }))
@@ -92,6 +123,7 @@ export async function startFakeOpenAI (opts: { apiKey?: string } = {}): Promise<
   server.route('POST /v1/chat/completions', async (req, res) => {
     if (!authorized(req, res)) return
     const c = typeof script === 'function' ? script(req) : script
+    if (c.error !== undefined) return sendOpenAIError(res, c.error)
     const body = req.json as { stream?: boolean, stream_options?: { include_usage?: boolean } }
     if (body.stream === true) await sendSse(res, completionFrames(c, { includeUsage: body.stream_options?.include_usage === true }))
     else sendJson(res, 200, completionBody(c), { 'x-request-id': 'req_upstream_1' })

@@ -1,0 +1,14 @@
+import { createServer } from 'node:net'
+
+/** A port on 127.0.0.1 that was free a moment ago (for servers that must be told their port up front). */
+export async function freePort (): Promise<number> {
+  return await new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      const port = typeof address === 'object' && address !== null ? address.port : 0
+      server.close(() => resolve(port))
+    })
+  })
+}
