@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import type { Dispatcher } from 'undici'
 import switchboard from './app.js'
 import type { GatewayConfig } from './schemas/config.js'
@@ -27,6 +27,22 @@ export function isLoopback (host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host)
 }
 
+/**
+ * One log line per request instead of Fastify's two ("incoming request" and "request completed" cost ~10 % of a
+ * passthrough request's CPU): the completion line carries the request fields too. Errors keep Fastify's lines.
+ */
+class OneLineLogController extends LogController {
+  override incomingRequest (): void {}
+
+  override requestCompleted (error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    if (error !== null && error !== undefined) {
+      super.requestCompleted(error, request, reply)
+      return
+    }
+    reply.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed')
+  }
+}
+
 /** Builds the standalone server: logger with secrets redacted, request ids, trusted proxy, the gateway plugin. */
 export async function buildServer (config: GatewayConfig, opts: ServerOptions = {}): Promise<FastifyInstance> {
   const requestId = createIdGenerator(20)
@@ -45,8 +61,7 @@ export async function buildServer (config: GatewayConfig, opts: ServerOptions = 
       ...(opts.logStream === undefined ? {} : { stream: opts.logStream })
     },
     bodyLimit: config.BODY_LIMIT,
-    // One line per request (below) instead of Fastify's two; the exchange details are in metrics and the prompt log.
-    disableRequestLogging: true,
+    logController: new OneLineLogController(),
     // Validation is TypeBox and no route has a response schema: Ajv and fast-json-stringify never load.
     schemaController: {
       compilersFactory: {
@@ -59,10 +74,6 @@ export async function buildServer (config: GatewayConfig, opts: ServerOptions = 
     trustProxy: config.TRUST_PROXY === undefined ? false : config.TRUST_PROXY.split(',').map(s => s.trim()),
     forceCloseConnections: 'idle',
     return503OnClosing: true
-  })
-  fastify.addHook('onResponse', (request, reply, done) => {
-    request.log.info({ method: request.method, url: redactUrl(request.url), statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 }, 'request completed')
-    done()
   })
   await fastify.register(switchboard, {
     config,
