@@ -91,7 +91,7 @@ async function errorHandlerPlugin (fastify: FastifyInstance): Promise<void> {
   fastify.setErrorHandler((error: FastifyError, request, reply) => {
     const err = toGatewayError(error)
     if (err.status >= 500 && !isGatewayError(error)) request.log.error({ err: error }, 'unhandled error')
-    else request.log.info({ status: err.status, kind: err.kind, msg2: err.message }, 'request failed')
+    else request.log.info({ status: err.status, kind: err.kind, error: err.message }, 'request failed')
     return send(request, reply, err)
   })
 
