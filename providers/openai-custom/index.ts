@@ -4,7 +4,7 @@ import { OpenAICompatibleProvider } from '../shared/openai-compatible.js'
 import { registerProviderType } from '../shared/registration.js'
 import { openaiChatReader } from './reader.js'
 
-/** openai-custom: any OpenAI-compatible base URL and key, with optional extra headers and a static model list. */
+/** openai-custom serves any OpenAI-compatible base URL and key, with optional extra headers and a static model list. */
 async function openaiCustomProvider (fastify: FastifyInstance): Promise<void> {
   registerProviderType(fastify, {
     type: 'openai-custom',
