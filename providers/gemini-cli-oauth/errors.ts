@@ -1,7 +1,7 @@
 import { GatewayError, isGatewayError } from '../../plugins/gateway-error.js'
 import type { UpstreamErrorDetails } from '../../plugins/upstream-errors.js'
 import { isRecord } from '../../schemas/json-text.js'
-import { geminiErrorDetails } from '../gemini-custom/errors.js'
+import { geminiErrorDetails, googleErrorObject } from '../gemini-custom/errors.js'
 
 /**
  * Code Assist errors are Google errors (FORMATS.md §5): the Gemini reading applies (RetryInfo / quotaResetDelay →
@@ -36,15 +36,8 @@ interface GoogleErrorFacts {
 }
 
 function googleErrorFacts (bodyText: string): GoogleErrorFacts | undefined {
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(bodyText)
-  } catch {
-    return undefined
-  }
-  const body = Array.isArray(parsed) ? parsed[0] : parsed
-  if (!isRecord(body) || !isRecord(body.error)) return undefined
-  const error = body.error
+  const error = googleErrorObject(bodyText)
+  if (error === undefined) return undefined
   const facts: GoogleErrorFacts = { message: typeof error.message === 'string' ? error.message : '', metadata: {}, links: [] }
   for (const detail of Array.isArray(error.details) ? error.details.filter(isRecord) : []) {
     if (detail['@type'] === ERROR_INFO) {

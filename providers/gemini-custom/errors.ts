@@ -15,7 +15,8 @@ const CODES: Record<string, string> = {
   API_KEY_INVALID: 'invalid_api_key'
 }
 
-function errorObject (bodyText: string): Record<string, unknown> | undefined {
+/** The `error` object of a Google error body (also inside the array of the non-SSE stream form). */
+export function googleErrorObject (bodyText: string): Record<string, unknown> | undefined {
   let parsed: unknown
   try {
     parsed = JSON.parse(bodyText)
@@ -34,7 +35,7 @@ function errorObject (bodyText: string): Record<string, unknown> | undefined {
  * API_KEY_INVALID; it is reported as 401 so it is handled as the credential failure it is.
  */
 export function geminiErrorDetails (bodyText: string): UpstreamErrorDetails {
-  const error = errorObject(bodyText)
+  const error = googleErrorObject(bodyText)
   if (error === undefined) return {}
   const out: UpstreamErrorDetails = {}
   if (typeof error.message === 'string' && error.message !== '') out.message = error.message
