@@ -14,3 +14,13 @@ export function parseArguments (text: string): Record<string, unknown> {
 export function isRecord (value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
+
+/** A JSON text's top-level object, or `{}` for anything else (OAuth and error bodies read field by field). */
+export function parseJsonObject (text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text)
+    return isRecord(value) ? value : {}
+  } catch {
+    return {}
+  }
+}

@@ -1,7 +1,8 @@
 import type { Transport } from '../../plugins/transport.js'
 import { GatewayError, isGatewayError } from '../../plugins/gateway-error.js'
 import { readBodyText } from '../../plugins/upstream-errors.js'
-import { isRecord } from '../../schemas/json-text.js'
+import { parseJsonObject } from '../../schemas/json-text.js'
+import { oauthFailure } from '../shared/oauth-failure.js'
 import type { KiroCredentials } from './token-file.js'
 
 /**
@@ -63,13 +64,7 @@ export function buildRefreshRequest (creds: KiroCredentials, urls: KiroRefreshUr
 }
 
 function refreshFailure (status: number, message: string, permanent: boolean): GatewayError {
-  return new GatewayError({
-    kind: status === 429 ? 'rate_limit' : permanent ? 'authentication' : 'bad_gateway',
-    status,
-    message,
-    credentialScoped: true,
-    ...(permanent ? { code: KIRO_REFRESH_TOKEN_INVALID, shouldRetry: false } : { code: 'kiro_refresh_failed' })
-  })
+  return oauthFailure(status, message, permanent, { permanent: KIRO_REFRESH_TOKEN_INVALID, transient: 'kiro_refresh_failed' })
 }
 
 /** True for refresh failures that retrying cannot fix (revoked or missing refresh token). */
@@ -77,14 +72,6 @@ export function isPermanentRefreshFailure (err: unknown): boolean {
   return isGatewayError(err) && err.code === KIRO_REFRESH_TOKEN_INVALID
 }
 
-function parseJson (text: string): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(text)
-    return isRecord(value) ? value : {}
-  } catch {
-    return {}
-  }
-}
 
 function text (value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined
@@ -92,7 +79,7 @@ function text (value: unknown): string | undefined {
 
 /** New credentials from a refresh answer; throws a GatewayError for failures (invalid_grant → permanent). */
 export function applyRefreshResponse (creds: KiroCredentials, status: number, bodyText: string, nowMs: number): KiroCredentials {
-  const body = parseJson(bodyText)
+  const body = parseJsonObject(bodyText)
   if (status < 200 || status >= 300) {
     // Token endpoints do not echo tokens back; error/error_description/message are safe to show.
     const detail = [text(body.error), text(body.error_description) ?? text(body.message)].filter((s) => s !== undefined).join(': ')

@@ -2,7 +2,8 @@ import { createHash, randomBytes } from 'node:crypto'
 import type { Transport } from '../../plugins/transport.js'
 import { GatewayError, isGatewayError } from '../../plugins/gateway-error.js'
 import { readBodyText } from '../../plugins/upstream-errors.js'
-import { isRecord } from '../../schemas/json-text.js'
+import { parseJsonObject } from '../../schemas/json-text.js'
+import { oauthFailure } from '../shared/oauth-failure.js'
 import type { GeminiCredentials } from './credentials.js'
 
 /**
@@ -25,14 +26,8 @@ const DEFAULT_EXPIRES_IN_S = 3599
 
 const RELOGIN = 'run "switchboard login gemini" (or log in again with Gemini CLI) and update GEMINI_OAUTH_CREDS_FILE_PATH'
 
-function oauthFailure (status: number, message: string, permanent: boolean): GatewayError {
-  return new GatewayError({
-    kind: status === 429 ? 'rate_limit' : permanent ? 'authentication' : 'bad_gateway',
-    status,
-    message,
-    credentialScoped: true,
-    ...(permanent ? { code: GEMINI_REFRESH_TOKEN_INVALID, shouldRetry: false } : { code: 'gemini_token_request_failed' })
-  })
+function tokenFailure (status: number, message: string, permanent: boolean): GatewayError {
+  return oauthFailure(status, message, permanent, { permanent: GEMINI_REFRESH_TOKEN_INVALID, transient: 'gemini_token_request_failed' })
 }
 
 /** True for refresh failures that retrying cannot fix (revoked, expired or missing refresh token). */
@@ -40,14 +35,6 @@ export function isPermanentGeminiRefreshFailure (err: unknown): boolean {
   return isGatewayError(err) && err.code === GEMINI_REFRESH_TOKEN_INVALID
 }
 
-function bodyObject (text: string): Record<string, unknown> {
-  try {
-    const parsed: unknown = JSON.parse(text)
-    return isRecord(parsed) ? parsed : {}
-  } catch {
-    return {}
-  }
-}
 
 function field (body: Record<string, unknown>, key: string): string | undefined {
   const value = body[key]
@@ -60,18 +47,18 @@ function field (body: Record<string, unknown>, key: string): string | undefined 
  * echo tokens in errors, so error and description are safe to show.
  */
 export function applyTokenResponse (base: GeminiCredentials, status: number, text: string, nowMs: number, what = 'token refresh'): GeminiCredentials {
-  const body = bodyObject(text)
+  const body = parseJsonObject(text)
   if (status < 200 || status >= 300) {
     const error = field(body, 'error')
     const detail = [error, field(body, 'error_description')].filter(s => s !== undefined).join(': ')
     const suffix = detail === '' ? '' : ` (${detail})`
     if ((status === 400 || status === 401) && (error === 'invalid_grant' || error === 'unauthorized_client' || error === 'invalid_client')) {
-      throw oauthFailure(401, `Google rejected the Gemini OAuth ${what}${suffix}: ${RELOGIN}`, true)
+      throw tokenFailure(401, `Google rejected the Gemini OAuth ${what}${suffix}: ${RELOGIN}`, true)
     }
-    throw oauthFailure(status === 429 ? 429 : 502, `Google OAuth ${what} failed with HTTP ${status}${suffix}`, false)
+    throw tokenFailure(status === 429 ? 429 : 502, `Google OAuth ${what} failed with HTTP ${status}${suffix}`, false)
   }
   const accessToken = field(body, 'access_token')
-  if (accessToken === undefined) throw oauthFailure(502, `Google OAuth ${what} answered without an access_token`, false)
+  if (accessToken === undefined) throw tokenFailure(502, `Google OAuth ${what} answered without an access_token`, false)
   const expiresIn = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : DEFAULT_EXPIRES_IN_S
   const file: Record<string, unknown> = { ...base.file }
   for (const key of ['scope', 'token_type', 'id_token'] as const) {
@@ -105,7 +92,7 @@ export async function refreshGeminiToken (
   nowMs = Date.now()
 ): Promise<GeminiCredentials> {
   if (creds.refreshToken === undefined) {
-    throw oauthFailure(401, `The Gemini OAuth credentials have no refresh_token, so the expired access token cannot be renewed: ${RELOGIN}`, true)
+    throw tokenFailure(401, `The Gemini OAuth credentials have no refresh_token, so the expired access token cannot be renewed: ${RELOGIN}`, true)
   }
   const { status, text } = await postForm(transport, tokenUrl, {
     grant_type: 'refresh_token',
@@ -140,7 +127,7 @@ export async function exchangeAuthorizationCode (
   }, signal)
   const creds = applyTokenResponse({ file: { token_type: 'Bearer' } }, status, text, nowMs, 'code exchange')
   if (creds.refreshToken === undefined) {
-    throw oauthFailure(502, 'Google returned no refresh token. Remove the earlier grant at https://myaccount.google.com/permissions and log in again', false)
+    throw tokenFailure(502, 'Google returned no refresh token. Remove the earlier grant at https://myaccount.google.com/permissions and log in again', false)
   }
   return creds
 }
