@@ -110,7 +110,8 @@ export async function runCell (req: Request, pid: number, connections: number, s
   }
 }
 
-/** A short unmeasured run: JIT warm-up, connection pools filled. */
-export async function warm (req: Request, connections: number, seconds: number): Promise<void> {
-  await autocannon({ url: req.origin + req.path, method: 'POST', headers: req.headers, body: req.body, connections, duration: seconds, timeout: 30 })
+/** A short unmeasured run (JIT warm-up, connection pools filled); returns the requests completed. */
+export async function warm (req: Request, connections: number, seconds: number): Promise<number> {
+  const result = await autocannon({ url: req.origin + req.path, method: 'POST', headers: req.headers, body: req.body, connections, duration: seconds, timeout: 30 })
+  return result.requests.total
 }

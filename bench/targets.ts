@@ -28,8 +28,8 @@ export async function startFake (o: FakeOptions): Promise<Running> {
   })
 }
 
-export async function startFloor (fakeUrl: string): Promise<Running> {
-  return await start({ name: 'floor', command: process.execPath, args: [join(ROOT, 'bench/floor-proxy.mjs'), '--upstream', fakeUrl], cpu: TARGET_CPU })
+export async function startFloor (fakeUrl: string, nodeArgs: string[] = []): Promise<Running> {
+  return await start({ name: 'floor', command: process.execPath, args: [...nodeArgs, join(ROOT, 'bench/floor-proxy.mjs'), '--upstream', fakeUrl], cpu: TARGET_CPU })
 }
 
 /** A Kiro token file that never needs a refresh. */

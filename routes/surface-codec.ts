@@ -1,4 +1,4 @@
-import type { ChatRequest, ChatResponse, Protocol, StreamEvent, TextPart } from '../schemas/canonical.js'
+import type { ChatRequest, ChatResponse, Protocol, StreamEvent, TextPart, Usage } from '../schemas/canonical.js'
 import type { SseMessage, TranslateContext } from '../schemas/translate-context.js'
 import type { GatewayError } from '../plugins/gateway-error.js'
 
@@ -50,5 +50,9 @@ export interface UpstreamDecoder {
 export interface ProtocolReader {
   readonly protocol: Protocol
   decodeResponse(body: unknown, ctx: TranslateContext): ChatResponse
+  /** The top-level key of a response body that holds its token counts ('usage', Gemini's 'usageMetadata'). */
+  readonly usageKey: string
+  /** That key's value → canonical usage (undefined when it is not a usage object). */
+  decodeUsage(raw: unknown): Usage | undefined
   createStreamDecoder(ctx: TranslateContext): UpstreamDecoder
 }

@@ -1,4 +1,5 @@
 import type { ProtocolReader } from '../../routes/surface-codec.js'
+import { fromGeminiUsage } from './narrow.js'
 import { fromGeminiResponse } from './response.js'
 import { createGeminiStreamDecoder } from './stream.js'
 
@@ -6,5 +7,7 @@ import { createGeminiStreamDecoder } from './stream.js'
 export const geminiReader: ProtocolReader = {
   protocol: 'gemini',
   decodeResponse: fromGeminiResponse,
+  usageKey: 'usageMetadata',
+  decodeUsage: fromGeminiUsage,
   createStreamDecoder: createGeminiStreamDecoder
 }

@@ -1,4 +1,5 @@
 import type { ProtocolReader } from '../../routes/surface-codec.js'
+import { fromOpenAIUsage } from '../../schemas/openai/usage.js'
 import { fromOpenAIChatResponse } from './response.js'
 import { createOpenAIChatStreamDecoder } from './stream.js'
 
@@ -6,5 +7,7 @@ import { createOpenAIChatStreamDecoder } from './stream.js'
 export const openaiChatReader: ProtocolReader = {
   protocol: 'openai',
   decodeResponse: fromOpenAIChatResponse,
+  usageKey: 'usage',
+  decodeUsage: fromOpenAIUsage,
   createStreamDecoder: createOpenAIChatStreamDecoder
 }
