@@ -10,7 +10,7 @@ import { planTargets, type RouteTarget } from './router.js'
 import { applyAlias } from './aliases.js'
 import { JSON_STREAM_HEADERS, SSE_HEADERS } from './sse-writer.js'
 import { StreamAccumulator } from './stream-accumulator.js'
-import { encodeStream, PassthroughTap, relayStream, type Framing, type StreamReport } from './stream-reply.js'
+import { encodeStream, PassthroughTap, relayReadable, type Framing, type StreamReport } from './stream-reply.js'
 import { ClientAbortError } from './upstream-errors.js'
 import { passthroughUsage } from './passthrough-usage.js'
 
@@ -233,8 +233,7 @@ async function sendOutcome<Body> (
     }
     const report: StreamReport = {}
     const tap = fastify.gatewayExchanges.active && reader !== undefined && framing === 'sse' ? new PassthroughTap(reader, tctx, !wantsContent) : undefined
-    const source = relayStream(res.body, tap, call.codec.createStreamEncoder(canonical, tctx), framing, report)
-    const stream = Readable.from(source, { objectMode: false })
+    const stream = relayReadable(res.body, { tap, encoder: call.codec.createStreamEncoder(canonical, tctx), framing, report })
     stream.once('close', () => {
       const response = wantsContent ? tap?.accumulator.result() : undefined
       const usage = tap?.usage()
