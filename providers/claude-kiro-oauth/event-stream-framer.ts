@@ -103,9 +103,14 @@ export class EventStreamFramer {
     return this.collect(n, false)
   }
 
-  /** Removes and returns the first n buffered bytes, contiguous. */
+  /** Removes and returns the first n buffered bytes, contiguous (a view, not a copy, when one chunk holds them). */
   private take (n: number): Uint8Array {
-    return this.collect(n, true)
+    const first = this.chunks[0]
+    if (first === undefined || first.byteLength < n) return this.collect(n, true)
+    if (first.byteLength === n) this.chunks.shift()
+    else this.chunks[0] = first.subarray(n)
+    this.buffered -= n
+    return first.subarray(0, n)
   }
 
   private collect (n: number, consume: boolean): Uint8Array {

@@ -1,7 +1,7 @@
 import type { AssistantPart, ChatResponse, FinishReason, StreamEvent, ToolCallPart, Usage } from '../../schemas/canonical.js'
 import type { TranslateContext } from '../../schemas/translate-context.js'
 import { GatewayError, kindForStatus } from '../../plugins/gateway-error.js'
-import { readEventStream, type KiroFrame } from './event-stream-framer.js'
+import { readEventStreamBatches, type KiroFrame } from './event-stream-framer.js'
 import { createKiroStreamDecoder, type KiroDecoderOptions } from './stream.js'
 
 /**
@@ -21,7 +21,9 @@ export function fromKiroEvents (frames: Iterable<KiroFrame>, ctx: TranslateConte
 export async function readKiroResponse (body: AsyncIterable<Uint8Array>, ctx: TranslateContext, opts: KiroDecoderOptions): Promise<ChatResponse> {
   const decoder = createKiroStreamDecoder(ctx, opts)
   const assembler = new ResponseAssembler(ctx, opts.model)
-  for await (const frame of readEventStream(body)) assembler.add(decoder.push(frame))
+  for await (const frames of readEventStreamBatches(body)) {
+    for (const frame of frames) assembler.add(decoder.push(frame))
+  }
   assembler.add(decoder.end())
   return assembler.result()
 }
