@@ -8,49 +8,60 @@
  * createRequire(import.meta.url)(...) calls (gpt-tokenizer, @smithy/eventstream-codec) are invisible to esbuild,
  * so those packages load from node_modules on first use. LAZY_EXTERNALS below are only ever require()d lazily by
  * their importers (or sit behind a dynamic import); left out of the bundle they cost no parse/compile at start-up
- * and still load from node_modules when needed. The build checks that the copy the importer would get is the one
- * that resolves from dist/, so a nested node_modules cannot silently swap versions.
+ * and still load from node_modules when needed (the Dockerfile ships node_modules; they are production
+ * dependencies, or files of one).
  *
  * Whitespace and syntax are minified (less source to decode and compile), identifiers are not, so stack traces
  * keep readable function names; the .map files map them back to TypeScript under --enable-source-maps.
  * keepNames is off: it costs ~20 ms of start-up and nothing here depends on bundled function/class .name.
  */
 import { build } from 'esbuild'
-import { rmSync } from 'node:fs'
+import { rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { resolve } from 'node:path'
 
-const LAZY_EXTERNALS = new Set([
+const LAZY_EXTERNALS = [
   // Fastify's default schema compilers: never used (server.ts installs TypeBox validation and JSON.stringify).
   '@fastify/ajv-compiler',
   '@fastify/fast-json-stringify-compiler',
   // fastify.inject() only.
   'light-my-request',
   // Only behind plugins/state.ts's `await import('./redis-store.js')` (STATE_STORE=redis).
-  'ioredis'
-])
+  'ioredis',
+  // undici's HTTP parser as base64 WebAssembly (~145 KB of source), required on the first upstream connection.
+  'undici/lib/llhttp/llhttp_simd-wasm.js',
+  'undici/lib/llhttp/llhttp-wasm.js'
+]
 
+// The file each external resolves to from dist/chunks/, where the bundle's require() and import look.
 const fromDist = createRequire(resolve('dist/chunks/index.js'))
+const atRuntime = new Map(LAZY_EXTERNALS.map(spec => [fromDist.resolve(spec), spec]))
 
-/** @type {import('esbuild').Plugin} */
+/**
+ * Leaves LAZY_EXTERNALS out when the importer would get the very file dist/ resolves at runtime; otherwise (a
+ * nested node_modules with another version) bundles it as usual, so the output is always what the source asked for.
+ * @type {import('esbuild').Plugin}
+ */
 const lazyExternals = {
   name: 'lazy-externals',
   setup (b) {
-    b.onResolve({ filter: /^[@a-z]/ }, async args => {
-      if (!LAZY_EXTERNALS.has(args.path) || args.pluginData === 'inner') return undefined
+    const names = LAZY_EXTERNALS.map(spec => spec.replace(/^.*\//, '').replace(/[.]/g, '\\.'))
+    b.onResolve({ filter: new RegExp(`(^|/)(${[...new Set(names)].join('|')})$`) }, async args => {
+      if (args.pluginData === 'inner') return undefined
       const wanted = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'inner' })
       if (wanted.errors.length > 0) return { errors: wanted.errors }
-      const atRuntime = fromDist.resolve(args.path)
-      if (atRuntime !== wanted.path) {
-        return { errors: [{ text: `${args.path}: ${args.importer} gets ${wanted.path} but dist/ would load ${atRuntime}` }] }
+      const spec = atRuntime.get(wanted.path)
+      if (spec !== undefined) return { path: spec, external: true }
+      if (LAZY_EXTERNALS.includes(args.path) || LAZY_EXTERNALS.some(spec => wanted.path.endsWith(`/node_modules/${spec}`))) {
+        console.warn(`bundle-cli: bundling ${wanted.path} for ${args.importer}: not the copy dist/ resolves at runtime`)
       }
-      return { path: args.path, external: true }
+      return { path: wanted.path, namespace: wanted.namespace, external: wanted.external, sideEffects: wanted.sideEffects }
     })
   }
 }
 
 rmSync('dist/chunks', { recursive: true, force: true })
-await build({
+const result = await build({
   entryPoints: ['cli.ts'],
   outdir: 'dist',
   chunkNames: 'chunks/[name]-[hash]',
@@ -67,5 +78,8 @@ await build({
   // Bundled CommonJS dependencies call require() (Node built-ins, the externals above); ESM has none, so each
   // chunk gets one resolving from dist/chunks/, which finds the package's node_modules.
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  metafile: process.env.BUNDLE_META !== undefined,
   logLevel: 'warning'
 })
+// BUNDLE_META=file.json writes esbuild's metafile (what went into which chunk, for https://esbuild.github.io/analyze/).
+if (process.env.BUNDLE_META !== undefined) writeFileSync(process.env.BUNDLE_META, JSON.stringify(result.metafile))
