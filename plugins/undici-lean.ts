@@ -10,6 +10,10 @@ import EnvHttpProxyAgentImpl from 'undici/lib/dispatcher/env-http-proxy-agent.js
 import ProxyAgentImpl from 'undici/lib/dispatcher/proxy-agent.js'
 import DispatcherImpl from 'undici/lib/dispatcher/dispatcher.js'
 import api from 'undici/lib/api/index.js'
+// The index also installs an undici Agent as the process-wide global dispatcher, which Node's built-in fetch then
+// uses instead of its own bundled undici (6.x on Node 20). Kept, so nothing changes for code sharing the process
+// (embedding apps, the tests' in-process fetch clients, whose mid-stream aborts close the socket only this way).
+import 'undici/lib/global.js'
 
 // What undici's index does: request/stream/pipeline/upgrade/connect live on every dispatcher's prototype.
 // Transport calls dispatcher.request; ProxyAgent tunnels through its client's connect(). Idempotent when an
