@@ -32,7 +32,7 @@ export class GatewayMetrics implements ExchangeObserver {
 
   /**
    * Node process metrics (CPU, memory, event-loop lag, GC), registered on the first scrape rather than at start-up,
-   * where loading them cost ~25 ms before the server could answer. Counters and histograms start then; rates from
+   * where loading them cost ~30 ms before the server could answer. Counters and histograms start then; rates from
    * the following scrapes are unaffected.
    */
   async registerProcessMetrics (): Promise<void> {

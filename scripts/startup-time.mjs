@@ -2,9 +2,9 @@
 // Start-up time of the built CLI: spawns `node dist/cli.js` N times, polls GET /health every 2 ms, and prints the
 // median wall time from spawn to the first 200 and the child's CPU time (all threads) at that moment.
 // CPU is the steadier number on a shared machine. Several scripts are measured interleaved (fair under noisy load).
-// Usage: node scripts/startup-time.mjs [runs=5] [script=dist/cli.js ...]
+// Usage: [STARTUP_PORT=39111] node scripts/startup-time.mjs [runs=5] [script=dist/cli.js ...]
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -12,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 
 const runs = Number(process.argv[2] ?? 5)
 const scripts = process.argv.length > 3 ? process.argv.slice(3) : ['dist/cli.js']
-const port = 39111
+const port = Number(process.env.STARTUP_PORT ?? 39111)
 
 // CPU time of every thread, to the nanosecond (schedstat), rather than /proc/<pid>/stat's 10 ms ticks.
 function cpuMs (pid) {
@@ -51,6 +51,7 @@ async function once (script) {
   } finally {
     child.kill('SIGTERM')
     await new Promise(r => child.exitCode !== null ? r() : child.once('exit', r))
+    rmSync(cwd, { recursive: true, force: true })
   }
 }
 
