@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { Counter, Gauge, Histogram, Registry, loadCollectDefaultMetrics } from './prom-lean.js'
 import type { ExchangeObserver, ExchangeRecord } from './exchanges.js'
 
 declare module 'fastify' {
@@ -28,8 +28,18 @@ export class GatewayMetrics implements ExchangeObserver {
   readonly credentialHealth = new Gauge({ name: 'switchboard_credential_healthy', help: '1 when a pool credential is available, 0 while it cools down', labelNames: ['provider', 'credential'], registers: [this.registry] })
   readonly retries = new Counter({ name: 'switchboard_upstream_attempts_total', help: 'Upstream attempts, retries and failovers included', labelNames: ['provider'], registers: [this.registry] })
 
-  constructor () {
-    collectDefaultMetrics({ register: this.registry, prefix: 'switchboard_process_' })
+  private processMetrics?: Promise<void>
+
+  /**
+   * Node process metrics (CPU, memory, event-loop lag, GC), registered on the first scrape rather than at start-up,
+   * where loading them cost ~30 ms before the server could answer. Counters and histograms start then; rates from
+   * the following scrapes are unaffected.
+   */
+  async registerProcessMetrics (): Promise<void> {
+    this.processMetrics ??= loadCollectDefaultMetrics().then(collect => {
+      collect({ register: this.registry, prefix: 'switchboard_process_' })
+    })
+    await this.processMetrics
   }
 
   observe (r: ExchangeRecord): void {

@@ -1,4 +1,5 @@
-import { Agent, EnvHttpProxyAgent, ProxyAgent, request as undiciRequest, type Dispatcher } from 'undici'
+import type { Dispatcher } from 'undici'
+import { Agent, EnvHttpProxyAgent, ProxyAgent } from './undici-lean.js'
 import { classifyTransportError } from './upstream-errors.js'
 import type { GatewayConfig } from '../schemas/config.js'
 
@@ -78,12 +79,15 @@ export class Transport {
 
   async request (req: UpstreamRequest): Promise<UpstreamResponse> {
     try {
-      const res = await undiciRequest(req.url, {
+      // undici's top-level request() only splits the URL and calls this (it lives in the index we do not load).
+      const url = new URL(req.url)
+      const res = await this.dispatcher.request({
+        origin: url.origin,
+        path: url.pathname + url.search,
         method: req.method ?? 'POST',
         headers: req.headers,
         body: req.body,
-        signal: req.signal,
-        dispatcher: this.dispatcher
+        signal: req.signal
       })
       return { status: res.statusCode, headers: res.headers, body: res.body }
     } catch (err) {

@@ -4,6 +4,7 @@ import type { FastifyPluginAsync } from 'fastify'
 const metricsRoutes: FastifyPluginAsync = async (fastify) => {
   fastify.get('/metrics', async (_request, reply) => {
     const registry = fastify.gatewayMetrics.registry
+    await fastify.gatewayMetrics.registerProcessMetrics()
     // Credential health is read from the (possibly shared) store at scrape time, so every instance reports the same.
     const cooling = new Set((await fastify.gatewayPools.health.list()).map(c => c.member))
     for (const p of fastify.gatewayProviders.all()) {
