@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { warm } from './load.js'
@@ -33,7 +33,7 @@ function owner (frame: Node['callFrame']): string {
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)
   if (pkg !== null) return pkg[1] ?? url
   if (url.startsWith('node:')) return url.replace(/^node:(?:internal\/)?([^/]+).*$/, 'node:$1')
-  return `ours ${url.replace(/^.*\/dist\//, '').replace(/\/[^/]*$/, '')}`
+  return `ours ${url.replace(/^.*\/dist\//, '').replace(/^file:\/\/.*?\/(plugins|providers|routes|schemas|commands)\//, '$1/').replace(/\/[^/]*$/, '')}`
 }
 
 /**
@@ -85,8 +85,9 @@ async function main (): Promise<void> {
   const filters = values.paths?.split(',').map(s => s.toLowerCase())
   const paths = filters === undefined ? PATHS : PATHS.filter(p => filters.some(f => p.id.toLowerCase().includes(f)))
   const fake = await startFake({ chunks: 20, chunkSize: 32, coalesce: false })
+  rmSync(values.dir, { recursive: true, force: true })
   const nodeArgs = ['--cpu-prof', '--cpu-prof-dir', values.dir]
-  const gateway = values.floor ? await startFloor(fake.url, nodeArgs) : await startGateway({ fakeUrl: fake.url, nodeArgs })
+  const gateway = values.floor ? await startFloor(fake.url, nodeArgs) : await startGateway({ fakeUrl: fake.url, nodeArgs, fromSource: true })
   let requests = 0
   const loadStart = performance.now()
   let loadMs = 0
@@ -101,7 +102,8 @@ async function main (): Promise<void> {
     await fake.stop()
   }
   const files = readdirSync(values.dir).filter(f => f.endsWith('.cpuprofile')).map(f => join(values.dir, f)).sort()
-  const latest = files.at(-1)
+  // The main thread's profile is the big one (module loader hooks, with tsx, have their own thread and file).
+  const latest = files.map(f => ({ f, size: statSync(f).size })).sort((a, b) => b.size - a.size)[0]?.f
   if (latest !== undefined) {
     console.log(`${latest}: ${requests} requests`)
     summarize(latest, Number(values.top), Number(values.skip), requests, loadMs)

@@ -53,19 +53,21 @@ export interface GatewayOptions {
   env?: Record<string, string>
   /** Extra node flags (--cpu-prof…). */
   nodeArgs?: string[]
+  /** Run the TypeScript sources through tsx instead of the bundle (profiles then name each package and file). */
+  fromSource?: boolean
   name?: string
 }
 
 /** The built gateway (`node dist/cli.js`) with openai-custom, claude-custom and claude-kiro-oauth at the fake. */
 export async function startGateway (o: GatewayOptions): Promise<Running> {
-  const cli = join(ROOT, 'dist/cli.js')
+  const cli = o.fromSource === true ? join(ROOT, 'cli.ts') : join(ROOT, 'dist/cli.js')
   if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` (npm run bench does)')
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'))
   const port = await freePort()
   return await start({
     name: o.name ?? 'gateway',
     command: process.execPath,
-    args: [...(o.nodeArgs ?? []), cli],
+    args: [...(o.nodeArgs ?? []), ...(o.fromSource === true ? ['--import', import.meta.resolve('tsx')] : []), cli],
     cwd: dir,
     env: {
       HOST: '127.0.0.1',
