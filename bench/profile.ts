@@ -7,7 +7,7 @@ import { pin } from './processes.js'
 import { LOAD_CPU, startFake, startFloor, startGateway } from './targets.js'
 
 /**
- * `node --import tsx bench/profile.ts [--paths …] [--stream] [--seconds S] [--floor]`: runs the gateway (or, with
+ * `node --import tsx bench/profile.ts [--paths …] [--stream] [--seconds S] [--floor] [--prompt-log]`: runs the gateway (or, with
  * --floor, the floor proxy, to compare the two) under --cpu-prof while loading the chosen paths, then prints the functions with the most self time (open the .cpuprofile in Chrome
  * DevTools or speedscope for the flame graph).
  */
@@ -17,6 +17,7 @@ const { values } = parseArgs({
     paths: { type: 'string' },
     stream: { type: 'boolean', default: false },
     floor: { type: 'boolean', default: false },
+    'prompt-log': { type: 'boolean', default: false },
     seconds: { type: 'string', default: '5' },
     dir: { type: 'string', default: '/tmp/switchboard-prof' },
     top: { type: 'string', default: '40' },
@@ -87,7 +88,7 @@ async function main (): Promise<void> {
   const fake = await startFake({ chunks: 20, chunkSize: 32, coalesce: false })
   rmSync(values.dir, { recursive: true, force: true })
   const nodeArgs = ['--cpu-prof', '--cpu-prof-dir', values.dir]
-  const gateway = values.floor ? await startFloor(fake.url, nodeArgs) : await startGateway({ fakeUrl: fake.url, nodeArgs, fromSource: true })
+  const gateway = values.floor ? await startFloor(fake.url, nodeArgs) : await startGateway({ fakeUrl: fake.url, nodeArgs, fromSource: true, env: values['prompt-log'] ? { PROMPT_LOG_MODE: 'file' } : {} })
   let requests = 0
   const loadStart = performance.now()
   let loadMs = 0

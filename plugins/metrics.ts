@@ -37,7 +37,8 @@ export class GatewayMetrics implements ExchangeObserver {
    */
   async registerProcessMetrics (): Promise<void> {
     this.processMetrics ??= loadCollectDefaultMetrics().then(collect => {
-      collect({ register: this.registry, prefix: 'switchboard_process_' })
+      // prom-client's names already start with process_ or nodejs_: switchboard_process_cpu_user_seconds_total…
+      collect({ register: this.registry, prefix: 'switchboard_' })
     })
     await this.processMetrics
   }
