@@ -3,9 +3,9 @@ import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import { buildServer, listen } from '../server.js'
 import { loadConfig } from '../plugins/config-loader.js'
-import { CLIENT_KEY, PATHS } from './paths.js'
+import { PATHS } from './paths.js'
 import { freePort } from './processes.js'
-import { startFake } from './targets.js'
+import { gatewayEnv, startFake } from './targets.js'
 
 /**
  * `node --expose-gc --import tsx bench/heap-check.ts [--cycles N] [--seconds S]`: the leak check RSS cannot give.
@@ -20,19 +20,7 @@ if (gc === undefined) throw new Error('run with node --expose-gc')
 
 const fake = await startFake({ chunks: 20, chunkSize: 32, coalesce: false })
 const port = await freePort()
-const { config } = loadConfig({
-  env: {
-    HOST: '127.0.0.1',
-    SERVER_PORT: String(port),
-    REQUIRED_API_KEY: CLIENT_KEY,
-    MODEL_PROVIDER: 'openai-custom',
-    OPENAI_API_KEY: 'sk-bench',
-    OPENAI_BASE_URL: `${fake.url}/v1`,
-    CLAUDE_API_KEY: 'sk-ant-bench',
-    CLAUDE_BASE_URL: `${fake.url}/v1`
-  },
-  flags: {}
-})
+const { config } = loadConfig({ env: gatewayEnv(fake.url, port), flags: {} })
 const server = await buildServer(config, { logStream: new Writable({ write (_chunk, _encoding, done) { done() } }) })
 await listen(server, config)
 try {

@@ -58,6 +58,20 @@ export interface GatewayOptions {
   name?: string
 }
 
+/** The gateway's settings shared by every bench run: on loopback, clients authenticate, both API providers at the fake. */
+export function gatewayEnv (fakeUrl: string, port: number): Record<string, string> {
+  return {
+    HOST: '127.0.0.1',
+    SERVER_PORT: String(port),
+    REQUIRED_API_KEY: CLIENT_KEY,
+    MODEL_PROVIDER: 'openai-custom',
+    OPENAI_API_KEY: 'sk-bench',
+    OPENAI_BASE_URL: `${fakeUrl}/v1`,
+    CLAUDE_API_KEY: 'sk-ant-bench',
+    CLAUDE_BASE_URL: `${fakeUrl}/v1`
+  }
+}
+
 /** The built gateway (`node dist/cli.js`) with openai-custom, claude-custom and claude-kiro-oauth at the fake. */
 export async function startGateway (o: GatewayOptions): Promise<Running> {
   const cli = o.fromSource === true ? join(ROOT, 'cli.ts') : join(ROOT, 'dist/cli.js')
@@ -70,14 +84,7 @@ export async function startGateway (o: GatewayOptions): Promise<Running> {
     args: [...(o.nodeArgs ?? []), ...(o.fromSource === true ? ['--import', import.meta.resolve('tsx')] : []), cli],
     cwd: dir,
     env: {
-      HOST: '127.0.0.1',
-      SERVER_PORT: String(port),
-      REQUIRED_API_KEY: CLIENT_KEY,
-      MODEL_PROVIDER: 'openai-custom',
-      OPENAI_API_KEY: 'sk-bench',
-      OPENAI_BASE_URL: `${o.fakeUrl}/v1`,
-      CLAUDE_API_KEY: 'sk-ant-bench',
-      CLAUDE_BASE_URL: `${o.fakeUrl}/v1`,
+      ...gatewayEnv(o.fakeUrl, port),
       KIRO_OAUTH_CREDS_FILE_PATH: kiroTokenFile(dir),
       KIRO_BASE_URL: `${o.fakeUrl}/generateAssistantResponse`,
       KIRO_REFRESH_URL: `${o.fakeUrl}/refreshToken`,
