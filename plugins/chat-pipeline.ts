@@ -12,7 +12,7 @@ import { JSON_STREAM_HEADERS, SSE_HEADERS } from './sse-writer.js'
 import { StreamAccumulator } from './stream-accumulator.js'
 import { encodeStream, PassthroughTap, relayReadable, type Framing, type StreamReport } from './stream-reply.js'
 import { ClientAbortError } from './upstream-errors.js'
-import { passthroughUsage } from './passthrough-usage.js'
+import { decodePassthroughResponse, passthroughUsage } from './passthrough-usage.js'
 
 export interface ChatCall<Body> {
   codec: SurfaceCodec<Body>
@@ -99,14 +99,6 @@ async function readAll (body: AsyncIterable<Uint8Array>): Promise<Buffer> {
   const chunks: Buffer[] = []
   for await (const chunk of body) chunks.push(Buffer.from(chunk))
   return Buffer.concat(chunks)
-}
-
-function parseJson (buf: Buffer): unknown {
-  try {
-    return JSON.parse(buf.toString('utf8'))
-  } catch {
-    return undefined
-  }
 }
 
 /**
@@ -224,8 +216,7 @@ async function sendOutcome<Body> (
       const bodyAt = performance.now()
       const observer = fastify.gatewayExchanges.active ? reader : undefined
       // Content observers get the decoded response; metrics and token limits need only its usage object.
-      const json = observer !== undefined && wantsContent ? parseJson(buf) : undefined
-      const response = json !== undefined ? safeDecode(() => observer?.decodeResponse(json, tctx)) : undefined
+      const response = observer !== undefined && wantsContent ? decodePassthroughResponse(buf, observer, tctx) : undefined
       const usage = response?.usage ?? (observer !== undefined && !wantsContent ? passthroughUsage(buf, observer, tctx) : undefined)
       const now = performance.now()
       finish({ ...(response === undefined ? {} : { response }), ...(usage === undefined ? {} : { usage }), ttfbMs: now - startedAt, overheadMs: overhead + now - bodyAt })
@@ -270,12 +261,4 @@ function streamStatus (report: StreamReport, startedAt: number): Partial<Exchang
   if (report.firstByteAt !== undefined) out.ttfbMs = report.firstByteAt - startedAt
   if (report.error !== undefined) out.error = { kind: report.error.kind, message: report.error.message }
   return out
-}
-
-function safeDecode (fn: () => ChatResponse | undefined): ChatResponse | undefined {
-  try {
-    return fn()
-  } catch {
-    return undefined
-  }
 }

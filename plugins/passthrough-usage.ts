@@ -1,4 +1,4 @@
-import type { Usage } from '../schemas/canonical.js'
+import type { ChatResponse, Usage } from '../schemas/canonical.js'
 import type { ProtocolReader } from '../routes/surface-codec.js'
 import type { TranslateContext } from '../schemas/translate-context.js'
 
@@ -39,12 +39,21 @@ export function objectAfterKey (buf: Buffer, key: string): unknown {
   const at = buf.lastIndexOf(`"${key}":`)
   if (at < 0) return undefined
   let start = at + key.length + 3
-  while (start < buf.length && buf[start] !== OPEN && (buf[start] === 0x20 || buf[start] === 0x0a || buf[start] === 0x0d || buf[start] === 0x09)) start++
+  while (buf[start] === 0x20 || buf[start] === 0x0a || buf[start] === 0x0d || buf[start] === 0x09) start++
   if (buf[start] !== OPEN) return undefined
   const end = objectEnd(buf, start)
   if (end === undefined) return undefined
   try {
     return JSON.parse(buf.toString('utf8', start, end))
+  } catch {
+    return undefined
+  }
+}
+
+/** A non-stream passthrough body decoded whole (the prompt log's content); undefined when it is not one. */
+export function decodePassthroughResponse (buf: Buffer, reader: ProtocolReader, ctx: TranslateContext): ChatResponse | undefined {
+  try {
+    return reader.decodeResponse(JSON.parse(buf.toString('utf8')), ctx)
   } catch {
     return undefined
   }
@@ -57,11 +66,5 @@ export function objectAfterKey (buf: Buffer, key: string): unknown {
  */
 export function passthroughUsage (buf: Buffer, reader: ProtocolReader, ctx: TranslateContext): Usage | undefined {
   const raw = objectAfterKey(buf, reader.usageKey)
-  const usage = raw === undefined ? undefined : reader.decodeUsage(raw)
-  if (usage !== undefined) return usage
-  try {
-    return reader.decodeResponse(JSON.parse(buf.toString('utf8')), ctx).usage
-  } catch {
-    return undefined
-  }
+  return (raw === undefined ? undefined : reader.decodeUsage(raw)) ?? decodePassthroughResponse(buf, reader, ctx)?.usage
 }

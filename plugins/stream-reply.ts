@@ -104,12 +104,15 @@ interface RelayOptions {
   report: StreamReport
 }
 
-/** The protocol's in-stream error for a failure after the headers (a client abort just stops). */
+/**
+ * The protocol's in-stream error for a failure after the headers; undefined when there is nothing to write (a
+ * client abort just stops; a JSON array has no error element).
+ */
 function relayFailure (err: unknown, o: RelayOptions): string | undefined {
   if (err instanceof ClientAbortError) return undefined
   const gatewayError = asGatewayError(err)
   o.report.error = gatewayError
-  return o.framing === 'json-array' ? '' : serializeSseBatch(o.encoder.error(gatewayError))
+  return o.framing === 'json-array' ? undefined : serializeSseBatch(o.encoder.error(gatewayError))
 }
 
 /** Upstream bytes → client, unchanged, optionally tapped. A mid-stream failure appends the protocol's error event. */
@@ -143,7 +146,7 @@ class ReadableRelay extends Readable {
     body.once('error', err => {
       if (this.destroyed) return
       const tail = relayFailure(err, o)
-      if (tail !== undefined && tail !== '') this.push(tail)
+      if (tail !== undefined) this.push(tail)
       this.push(null)
     })
   }
