@@ -98,12 +98,12 @@ export class ClientKeys {
   checkModel (key: ClientKey | undefined, model: string): void {
     if (key?.models === undefined || key.models.length === 0) return
     if (key.models.some(p => matchesPattern(p, model))) return
-    throw new GatewayError({ kind: 'permission', status: 403, code: 'model_not_allowed', message: `Client key "${key.name}" may not use model "${model}"` })
+    throw new GatewayError({ kind: 'permission', status: 403, code: 'model_not_allowed', refusal: 'client_model', message: `Client key "${key.name}" may not use model "${model}"` })
   }
 }
 
 function limitError (message: string, retryAfter: number): GatewayError {
-  return new GatewayError({ kind: 'rate_limit', status: 429, code: 'rate_limit_exceeded', message, retryAfter })
+  return new GatewayError({ kind: 'rate_limit', status: 429, code: 'rate_limit_exceeded', refusal: 'client_rate_limit', message, retryAfter })
 }
 
 /**

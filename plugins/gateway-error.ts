@@ -30,6 +30,13 @@ export interface UpstreamFailure {
   headers?: Record<string, string>
 }
 
+/**
+ * Why the gateway answered on its own without an upstream's answer to pass on (counted by reason in
+ * switchboard_local_refusals_total): every member tried failed in different ways, every member is at the
+ * operator's concurrency limit, no enabled member serves the model, nothing is configured, or a client key's limit.
+ */
+export type RefusalReason = 'all_failed' | 'concurrency_limit' | 'no_member_for_model' | 'no_provider' | 'client_rate_limit' | 'client_model'
+
 export interface GatewayErrorOptions {
   kind: ErrorKind
   status: number
@@ -45,6 +52,8 @@ export interface GatewayErrorOptions {
   /** The failure is tied to the credential used (auth, quota), so another credential may succeed. */
   credentialScoped?: boolean
   upstream?: UpstreamFailure
+  /** Set when this is a local refusal (no upstream answer is being passed on). */
+  refusal?: RefusalReason
   cause?: unknown
 }
 
@@ -58,6 +67,7 @@ export class GatewayError extends Error {
   readonly shouldRetry?: boolean
   readonly credentialScoped: boolean
   readonly upstream?: UpstreamFailure
+  readonly refusal?: RefusalReason
 
   constructor (opts: GatewayErrorOptions) {
     super(opts.message, opts.cause === undefined ? undefined : { cause: opts.cause })
@@ -70,6 +80,7 @@ export class GatewayError extends Error {
     if (opts.shouldRetry !== undefined) this.shouldRetry = opts.shouldRetry
     this.credentialScoped = opts.credentialScoped ?? false
     if (opts.upstream !== undefined) this.upstream = opts.upstream
+    if (opts.refusal !== undefined) this.refusal = opts.refusal
   }
 }
 

@@ -28,7 +28,7 @@ async function healthChecksPlugin (fastify: FastifyInstance): Promise<void> {
         translate: fastify.gatewayTranslate,
         clientHeaders: {}
       })
-      const lifted = await pools.health.reset(id)
+      const lifted = await pools.health.reset({ member: id })
       if (lifted > 0) log.info({ provider: id }, 'health check passed: cooldown lifted')
     } catch (err) {
       if (isGatewayError(err)) await pools.health.recordFailure(id, model, err)

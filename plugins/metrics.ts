@@ -2,6 +2,7 @@ import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { Counter, Gauge, Histogram, Registry, loadCollectDefaultMetrics } from './prom-lean.js'
 import type { ExchangeObserver, ExchangeRecord } from './exchanges.js'
+import { isGatewayError } from './gateway-error.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -26,6 +27,7 @@ export class GatewayMetrics implements ExchangeObserver {
   private readonly tokens = new Counter({ name: 'switchboard_tokens_total', help: 'Tokens in and out', labelNames: ['provider', 'model', 'direction'], registers: [this.registry] })
   private readonly upstreamErrors = new Counter({ name: 'switchboard_upstream_errors_total', help: 'Failed exchanges by error class', labelNames: ['provider', 'kind'], registers: [this.registry] })
   readonly credentialHealth = new Gauge({ name: 'switchboard_credential_healthy', help: '1 when a pool credential is available, 0 while it cools down', labelNames: ['provider', 'credential'], registers: [this.registry] })
+  readonly localRefusals = new Counter({ name: 'switchboard_local_refusals_total', help: 'Requests the gateway answered on its own, with no upstream answer to pass on, by reason', labelNames: ['reason'], registers: [this.registry] })
   readonly retries = new Counter({ name: 'switchboard_upstream_attempts_total', help: 'Upstream attempts, retries and failovers included', labelNames: ['provider'], registers: [this.registry] })
 
   private processMetrics?: Promise<void>
@@ -62,6 +64,10 @@ async function metricsPlugin (fastify: FastifyInstance): Promise<void> {
   const metrics = new GatewayMetrics()
   fastify.decorate('gatewayMetrics', metrics)
   fastify.gatewayExchanges.add(metrics)
+  // Refusals are raised before any exchange starts (client-key limits in onRequest) as well as after routing.
+  fastify.addHook('onError', async (_request, _reply, error) => {
+    if (isGatewayError(error) && error.refusal !== undefined) metrics.localRefusals.inc({ reason: error.refusal })
+  })
   fastify.addHook('onClose', async () => { metrics.registry.clear() })
 }
 

@@ -7,6 +7,8 @@ export interface RouteTarget {
   provider: Provider
   /** The model to ask the upstream for. */
   model: string
+  /** Set on the last-resort target: a member still cooling down (epoch ms when it is back), tried because nothing else could serve. */
+  coolingUntil?: number
 }
 
 export interface SkippedTarget {
@@ -18,7 +20,10 @@ export interface SkippedTarget {
 }
 
 export interface RoutePlan {
-  /** Who to try, in order: the pool's pick, its failover order, then the fallback chain. */
+  /**
+   * Who to try, in order: the pool's pick, its failover order, the fallback chain, and last the cooling member that
+   * is back first (a cooldown only says whom to try first: the gateway is never worse than calling directly).
+   */
   targets: RouteTarget[]
   skipped: SkippedTarget[]
 }
@@ -79,13 +84,15 @@ function fallbackChain (fastify: FastifyInstance, type: string, model: string): 
 
 /**
  * The ordered targets for one request. Each provider type's instances are filtered and ordered by the pool
- * selector (health, model lists, concurrency, strategy); fallback types follow.
+ * selector (health, model lists, concurrency, strategy); fallback types follow; then, as the last resort, the
+ * cooling (member, model) whose cooldown ends first, so a request is refused locally only after an upstream said no.
  */
 export async function planTargets (fastify: FastifyInstance, request: FastifyRequest, requestedModel: string, forcedType?: string): Promise<RoutePlan> {
   const first = forcedType === undefined ? chooseProviderType(fastify, request, requestedModel) : { type: forcedType, model: requestedModel }
   if (forcedType !== undefined && !fastify.gatewayProviders.has(forcedType)) throw unknownProvider(fastify, forcedType)
   const pools = fastify.gatewayPools
   const plan: RoutePlan = { targets: [], skipped: [] }
+  let lastResort: { provider: Provider, model: string, until: number } | undefined
   for (const { type, model } of fallbackChain(fastify, first.type, first.model)) {
     const instances = fastify.gatewayProviders.ofType(type)
     const byId = new Map(instances.map(p => [p.id, p]))
@@ -99,7 +106,18 @@ export async function planTargets (fastify: FastifyInstance, request: FastifyReq
       const provider = byId.get(meta.id)
       if (provider !== undefined) plan.targets.push({ provider, model: chooseModel(fastify, provider, model) })
     }
-    for (const s of selection.skipped) plan.skipped.push({ id: s.member.id, model, reason: s.reason, ...(s.until === undefined ? {} : { until: s.until }) })
+    for (const s of selection.skipped) {
+      plan.skipped.push({ id: s.member.id, model, reason: s.reason, ...(s.until === undefined ? {} : { until: s.until }) })
+      const provider = byId.get(s.member.id)
+      if (s.reason === 'cooldown' && s.until !== undefined && provider !== undefined && (lastResort === undefined || s.until < lastResort.until)) {
+        lastResort = { provider, model, until: s.until }
+      }
+    }
+  }
+  if (lastResort !== undefined) {
+    const { provider, model, until } = lastResort
+    plan.targets.push({ provider, model: chooseModel(fastify, provider, model), coolingUntil: until })
+    plan.skipped = plan.skipped.filter(s => !(s.id === provider.id && s.model === model && s.reason === 'cooldown'))
   }
   return plan
 }

@@ -4,7 +4,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 
 /**
  * Pool status for operators, behind the gateway key: every provider instance with its weight, in-flight count and
- * cooldowns, and the state store's mode. POST …/reset lifts cooldowns (all, or one member's).
+ * cooldowns (per member, or per member and model, with the reason, the upstream status that caused it and the time
+ * left), and the state store's mode. POST …/reset lifts cooldowns: all, one member's, one model's, or one pair's.
  */
 const adminRoutes: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
@@ -35,11 +36,17 @@ const adminRoutes: FastifyPluginAsync = async (fastify) => {
   app.post('/provider_health/reset', {
     // Type.Optional means nothing at the root, and Fastify validates a missing body as null: a bodiless POST
     // (curl -X POST …/reset) has to be allowed explicitly.
-    schema: { body: Type.Union([Type.Object({ member: Type.Optional(Type.String()) }), Type.Null()]) }
+    schema: {
+      body: Type.Union([
+        Type.Object({ member: Type.Optional(Type.String({ minLength: 1 })), model: Type.Optional(Type.String({ minLength: 1 })) }, { additionalProperties: false }),
+        Type.Null()
+      ])
+    }
   }, async (request) => {
     const member = request.body?.member
-    const lifted = await fastify.gatewayPools.health.reset(member)
-    request.log.info({ member: member ?? 'all', lifted }, 'cooldowns reset')
+    const model = request.body?.model
+    const lifted = await fastify.gatewayPools.health.reset({ ...(member === undefined ? {} : { member }), ...(model === undefined ? {} : { model }) })
+    request.log.info({ member: member ?? 'all', model: model ?? 'all', lifted }, 'cooldowns reset')
     return { reset: lifted }
   })
 }

@@ -4,12 +4,12 @@ import type { StateStore } from '../state-store.js'
 
 export const HealthConfig = Type.Object({
   scope: Type.Union([Type.Literal('member'), Type.Literal('model')], {
-    default: 'member',
-    description: "What a rate limit or failure run cools down: the whole member, or only the member for that model. Credential failures always cool the whole member"
+    default: 'model',
+    description: 'What a rate limit, a Retry-After or a failure run cools down: only the member for that model (OpenAI, Anthropic and Gemini limit per model), or the whole member'
   }),
   rateLimitCooldownMs: Type.Integer({ minimum: 0, default: 10_000, description: '429 without a Retry-After' }),
   maxCooldownMs: Type.Integer({ minimum: 0, default: 600_000, description: 'Cap on every cooldown, Retry-After included' }),
-  authCooldownMs: Type.Integer({ minimum: 0, default: 300_000, description: '401/403/402 after the caller tried a refresh' }),
+  authCooldownMs: Type.Integer({ minimum: 0, default: 300_000, description: '401/403/402 after the caller tried a refresh, and a 401/403/404 that names the model' }),
   failureThreshold: Type.Integer({ minimum: 1, default: 3, description: '5xx/network failures within failureWindowMs that cool down' }),
   failureWindowMs: Type.Integer({ minimum: 1, default: 60_000 }),
   failureCooldownMs: Type.Integer({ minimum: 0, default: 30_000 })
@@ -17,7 +17,7 @@ export const HealthConfig = Type.Object({
 export type HealthConfig = Static<typeof HealthConfig>
 
 export const HEALTH_DEFAULTS: HealthConfig = {
-  scope: 'member',
+  scope: 'model',
   rateLimitCooldownMs: 10_000,
   maxCooldownMs: 600_000,
   authCooldownMs: 300_000,
@@ -31,9 +31,12 @@ export interface FailureInfo {
   kind: ErrorKind
   status: number
   retryAfter?: number
+  code?: string
+  upstream?: { body?: string }
 }
 
-export type CooldownReason = 'rate_limit' | 'credential' | 'failures' | 'retry_after'
+/** model_access: a 401/403/404 that names the model (no access to it, or no such model here). */
+export type CooldownReason = 'rate_limit' | 'credential' | 'model_access' | 'failures' | 'retry_after'
 
 export interface Cooldown {
   member: string
@@ -49,26 +52,39 @@ export interface Cooldown {
 export interface CooldownPlan { reason: CooldownReason, ms: number, wholeMember: boolean }
 
 const CREDENTIAL_KINDS = new Set<ErrorKind>(['authentication', 'permission', 'billing'])
+const MODEL_ACCESS_KINDS = new Set<ErrorKind>(['authentication', 'permission', 'not_found'])
 const TRANSIENT_KINDS = new Set<ErrorKind>(['timeout', 'bad_gateway', 'unavailable', 'overloaded', 'upstream_error'])
 
 /**
- * Decides by kind, so a provider that maps an upstream 400 to 'authentication' (Gemini's invalid key) still counts,
- * and client mistakes (invalid_request, not_found, request_too_large) and our own bugs (internal) never do.
- * 'count' means: one more failure in the window.
+ * A 401/403/404 about one model ("Project proj_abc does not have access to model gpt-5-pro", "The model `x` does
+ * not exist", Gemini's "models/x is not found"): the upstream body names the model, or the code says so. Such a
+ * failure says nothing about the credential's other models.
  */
-export function planCooldown (failure: FailureInfo, config: HealthConfig): CooldownPlan | 'count' | undefined {
+export function isModelAccessFailure (failure: FailureInfo, model: string): boolean {
+  if (!MODEL_ACCESS_KINDS.has(failure.kind)) return false
+  if (failure.code === 'model_not_found') return true
+  const body = failure.upstream?.body
+  return model !== '' && body !== undefined && body.includes(model)
+}
+
+/**
+ * Decides by kind, so a provider that maps an upstream 400 to 'authentication' (Gemini's invalid key) still counts,
+ * and client mistakes (invalid_request, request_too_large, a 404 that does not name the model) and our own bugs
+ * (internal) never do. 'count' means: one more failure in the window. `model` is the model the attempt asked for.
+ */
+export function planCooldown (failure: FailureInfo, config: HealthConfig, model = ''): CooldownPlan | 'count' | undefined {
   const hinted = failure.retryAfter === undefined ? undefined : failure.retryAfter * 1000
   const capped = (ms: number): number => Math.min(ms, config.maxCooldownMs)
-  if (failure.kind === 'rate_limit') {
-    return { reason: 'rate_limit', ms: capped(hinted ?? config.rateLimitCooldownMs), wholeMember: config.scope === 'member' }
-  }
+  const wholeMember = config.scope === 'member'
+  if (failure.kind === 'rate_limit') return { reason: 'rate_limit', ms: capped(hinted ?? config.rateLimitCooldownMs), wholeMember }
+  if (isModelAccessFailure(failure, model)) return { reason: 'model_access', ms: capped(config.authCooldownMs), wholeMember: false }
   if (CREDENTIAL_KINDS.has(failure.kind)) {
     const ms = failure.kind === 'billing' && hinted !== undefined ? hinted : config.authCooldownMs
     return { reason: 'credential', ms: capped(ms), wholeMember: true }
   }
   if (!TRANSIENT_KINDS.has(failure.kind)) return undefined
   // An upstream that says when to come back (503 + Retry-After) is taken at its word, without counting.
-  if (hinted !== undefined) return { reason: 'retry_after', ms: capped(hinted), wholeMember: config.scope === 'member' }
+  if (hinted !== undefined) return { reason: 'retry_after', ms: capped(hinted), wholeMember }
   return 'count'
 }
 
@@ -85,10 +101,17 @@ function parseCooldown (text: string | undefined): Cooldown | undefined {
   }
 }
 
+/** Which cooldowns and failure runs a reset lifts: all, one member's, one model's on every member, or one pair's. */
+export interface ResetScope {
+  member?: string
+  model?: string
+}
+
 /**
  * Member health over the StateStore, so every instance sees the same cooldowns. Cooldowns are store entries with a
  * TTL: they end by themselves and can never go stale. Keys: `<prefix>cooldown:<member>|<model>` and
- * `<prefix>failures:<member>|<model>` (model empty for the whole member; both URI-encoded).
+ * `<prefix>failures:<member>|<model>` (model empty for the whole member; both URI-encoded). A cooldown only orders
+ * the candidates: the router still tries a cooling member when nothing else can serve.
  */
 export class HealthTracker {
   readonly config: HealthConfig
@@ -106,7 +129,7 @@ export class HealthTracker {
     return `${this.prefix}${kind}:${encodeURIComponent(member)}|${model === undefined ? '' : encodeURIComponent(model)}`
   }
 
-  /** The model part of keys under the configured scope. */
+  /** The model part of failure-run keys under the configured scope. */
   private scoped (model: string): string | undefined {
     return this.config.scope === 'model' && model !== '' ? model : undefined
   }
@@ -118,7 +141,7 @@ export class HealthTracker {
 
   /** Returns the cooldown now in force because of this failure, if any. */
   async recordFailure (member: string, model: string, failure: FailureInfo): Promise<Cooldown | undefined> {
-    let plan = planCooldown(failure, this.config)
+    let plan = planCooldown(failure, this.config, model)
     if (plan === undefined) return undefined
     if (plan === 'count') {
       const key = this.key('failures', member, this.scoped(model))
@@ -128,7 +151,7 @@ export class HealthTracker {
       plan = { reason: 'failures', ms: this.config.failureCooldownMs, wholeMember: this.config.scope === 'member' }
     }
     if (plan.ms <= 0) return undefined
-    const cooledModel = plan.wholeMember ? undefined : this.scoped(model)
+    const cooledModel = plan.wholeMember || model === '' ? undefined : model
     const since = this.now()
     const cooldown: Cooldown = {
       member, ...(cooledModel === undefined ? {} : { model: cooledModel }),
@@ -142,11 +165,13 @@ export class HealthTracker {
     return cooldown
   }
 
-  /** The cooldown that keeps the member from serving this model now (the longer one when both apply). */
+  /**
+   * The cooldown that keeps the member from serving this model now (the longer one when both apply). Both keys
+   * are read whatever the scope: a model-access cooldown is per model even under the member scope.
+   */
   async cooldownOf (member: string, model: string): Promise<Cooldown | undefined> {
-    const scoped = this.scoped(model)
     const keys = [this.key('cooldown', member)]
-    if (scoped !== undefined) keys.push(this.key('cooldown', member, scoped))
+    if (model !== '') keys.push(this.key('cooldown', member, model))
     const found = (await Promise.all(keys.map(async k => await this.store.get(k)))).map(parseCooldown)
     const now = this.now()
     let longest: Cooldown | undefined
@@ -156,6 +181,13 @@ export class HealthTracker {
 
   async isAvailable (member: string, model: string): Promise<boolean> {
     return (await this.cooldownOf(member, model)) === undefined
+  }
+
+  /** A cooling member just served this model: its cooldowns for it (and the member-wide one) are over. */
+  async lift (member: string, model: string): Promise<void> {
+    const keys = [this.key('cooldown', member), this.key('failures', member, this.scoped(model))]
+    if (model !== '') keys.push(this.key('cooldown', member, model))
+    await Promise.all(keys.map(async k => { await this.store.delete(k) }))
   }
 
   /** Every cooldown in force (admin listing: scans the store, not for the request path). */
@@ -168,13 +200,16 @@ export class HealthTracker {
       .sort((a, b) => a.member.localeCompare(b.member) || (a.model ?? '').localeCompare(b.model ?? ''))
   }
 
-  /** Clears cooldowns and failure runs of one member, or of all; returns how many cooldowns were lifted. */
-  async reset (member?: string): Promise<number> {
-    const tail = member === undefined ? '' : `${encodeURIComponent(member)}|`
-    const [cooldowns, failures] = await Promise.all([
-      this.store.keys(`${this.prefix}cooldown:${tail}`),
-      this.store.keys(`${this.prefix}failures:${tail}`)
-    ])
+  /** Clears cooldowns and failure runs (all, one member's, one model's, or one pair's); returns how many cooldowns were lifted. */
+  async reset (scope: ResetScope = {}): Promise<number> {
+    const member = scope.member === undefined ? '' : `${encodeURIComponent(scope.member)}|`
+    const model = scope.model === undefined ? undefined : `|${encodeURIComponent(scope.model)}`
+    // Model keys end in `|<model>`; the member part never holds a raw '|' (it is URI-encoded).
+    const matching = async (kind: 'cooldown' | 'failures'): Promise<string[]> => {
+      const keys = await this.store.keys(`${this.prefix}${kind}:${member}`)
+      return model === undefined ? keys : keys.filter(k => k.endsWith(model))
+    }
+    const [cooldowns, failures] = await Promise.all([matching('cooldown'), matching('failures')])
     await Promise.all([...cooldowns, ...failures].map(async k => { await this.store.delete(k) }))
     return cooldowns.length
   }

@@ -201,7 +201,7 @@ t.test('OpenAI responses.create through gemini-cli-oauth', async t => {
   t.equal(res.status, 'completed')
 })
 
-t.test('429 RESOURCE_EXHAUSTED: Retry-After reaches the client and the credential cools down', async t => {
+t.test('429 RESOURCE_EXHAUSTED: Retry-After reaches the client; the cooling credential, the only one, is still asked and serves', async t => {
   const { fake, gw } = await start(t)
   fake.setFault('quota')
   const client = openai(gw)
@@ -212,8 +212,8 @@ t.test('429 RESOURCE_EXHAUSTED: Retry-After reaches the client and the credentia
   t.equal(apiErr.headers?.get('x-should-retry'), 'false')
   t.match(apiErr.message, /exhausted your capacity/)
   const calls = fake.calls('generateContent').length
-  const again = await genai(gw).models.generateContent({ model: 'gemini-2.5-pro', contents: 'y' }).catch((e: unknown) => e)
-  t.ok(again instanceof ApiError)
-  t.equal((again as ApiError).status, 429)
-  t.equal(fake.calls('generateContent').length, calls, 'the cooled-down credential is not asked again')
+  // The fake's quota fault is one-shot: the upstream would serve now, so the gateway must not refuse on its own.
+  const again = await genai(gw).models.generateContent({ model: 'gemini-2.5-pro', contents: 'y' })
+  t.equal(again.text, 'echo: y', 'served by the cooling credential, the only one')
+  t.equal(fake.calls('generateContent').length, calls + 1)
 })

@@ -89,7 +89,7 @@ t.test('skips disabled, model-denied, cooling and busy members, and says why', a
     member('busy', { concurrencyLimit: 1 }),
     member('ok')
   ]
-  await state.health.recordFailure(memberId('openai-custom', 'cooling'), 'gpt-4o', { kind: 'rate_limit', status: 429, retryAfter: 30 })
+  await state.health.recordFailure(memberId('openai-custom', 'cooling'), 'gpt-4o-2024-08-06', { kind: 'rate_limit', status: 429, retryAfter: 30 })
   const lease = await state.concurrency.tryAcquire(memberId('openai-custom', 'busy'), 1)
   const selection = await selectMember(members, 'gpt-4o-2024-08-06', 'weighted-round-robin', state)
   t.same(selection.candidates.map(m => m.name), ['ok'])
@@ -99,8 +99,8 @@ t.test('skips disabled, model-denied, cooling and busy members, and says why', a
   const until = selection.skipped.find(s => s.reason === 'cooldown')?.until ?? 0
   t.ok(until > Date.now() + 25_000, 'the cooldown end is reported for a Retry-After')
   await lease?.release()
-  t.same((await selectMember(members, 'o3', 'fill-first', state)).candidates.map(m => m.name), ['no-4o', 'only-o3', 'busy', 'ok'],
-    'another model: the member-wide cooldown still applies, the released slot is free again')
+  t.same((await selectMember(members, 'o3', 'fill-first', state)).candidates.map(m => m.name), ['no-4o', 'only-o3', 'cooling', 'busy', 'ok'],
+    'another model: the 429 cooled only gpt-4o-2024-08-06, and the released slot is free again')
 })
 
 t.test('nothing eligible: no candidates, every skip reported', async t => {
