@@ -7,7 +7,7 @@ export interface RouteTarget {
   provider: Provider
   /** The model to ask the upstream for. */
   model: string
-  /** Set on the last-resort target: a member still cooling down (epoch ms when it is back), tried because nothing else could serve. */
+  /** Only on the last-resort target: when its cooldown ends (epoch ms). It is tried because nothing else could serve. */
   coolingUntil?: number
 }
 

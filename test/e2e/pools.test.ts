@@ -129,6 +129,7 @@ t.test('named client keys: requests per minute, allowed models', async t => {
     OPENAI_BASE_URL: `${a.url}/v1`,
     REDIS_URL: SHARED_REDIS_URL,
     REDIS_KEY_PREFIX: prefix,
+    REQUIRED_API_KEY: 'admin-key-0001',
     CLIENT_KEYS: [{ name: 'team-a', key: 'team-a-key-0001', requestsPerMinute: 2, models: ['gpt-4o*'] }]
   })
   t.teardown(async () => { await gw.close(); await a.close(); await deleteKeys(SHARED_REDIS_URL, prefix) })
@@ -138,6 +139,9 @@ t.test('named client keys: requests per minute, allowed models', async t => {
   const err = await ask(client).then(() => undefined, (e: unknown) => e)
   t.ok(err instanceof OpenAI.RateLimitError, 'third request of the minute is refused')
   t.ok(Number((err as InstanceType<typeof OpenAI.APIError>).headers?.get('retry-after')) > 0)
+  const metrics = await (await fetch(`${gw.url}/metrics`, { headers: { authorization: 'Bearer admin-key-0001' } })).text()
+  t.match(metrics, /switchboard_local_refusals_total\{reason="client_model"\} 1/, 'client-key refusals are counted by reason')
+  t.match(metrics, /switchboard_local_refusals_total\{reason="client_rate_limit"\} 1/)
   t.match(gw.logs.join('\n'), /team-a/)
   t.notMatch(gw.logs.join('\n'), /team-a-key-0001/)
 })
