@@ -12,6 +12,7 @@ import { ApiError, GoogleGenAI } from '@google/genai'
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai-upstream.js'
 import { sendJson, type RecordedRequest } from '../fakes/http-fake.js'
 import { startGateway, type TestGateway } from '../helpers/gateway.js'
+import { fillFirstOpenAIPool } from '../helpers/pools.js'
 
 const modelOf = (req: RecordedRequest): string => (req.json as { model?: string }).model ?? ''
 const chats = (f: FakeOpenAI, model?: string): number =>
@@ -132,20 +133,7 @@ t.test('an invalid key with one credential: every request gets the upstream\'s 4
   t.notMatch(gw.logs.join('\n'), /sk-wrong-0123456789/, 'the key never reaches the log')
 })
 
-function twoMembers (a: FakeOpenAI, b: FakeOpenAI, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    PROVIDER_POOLS: {
-      'openai-custom': {
-        strategy: 'fill-first',
-        members: [
-          { name: 'a', options: { OPENAI_BASE_URL: `${a.url}/v1` } },
-          { name: 'b', options: { OPENAI_BASE_URL: `${b.url}/v1` } }
-        ]
-      }
-    },
-    ...extra
-  }
-}
+const twoMembers = (a: FakeOpenAI, b: FakeOpenAI, extra: Record<string, unknown> = {}): Record<string, unknown> => fillFirstOpenAIPool({ a, b }, {}, extra)
 
 t.test('two members: a cooling one is skipped while the other serves; when both cool, the one back first answers', async t => {
   const a = await startFakeOpenAI()

@@ -6,25 +6,14 @@ import OpenAI from 'openai'
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai-upstream.js'
 import { sendJson } from '../fakes/http-fake.js'
 import { startGateway } from '../helpers/gateway.js'
+import { fillFirstOpenAIPool } from '../helpers/pools.js'
 import { deleteKeys, PrivateRedis, SHARED_REDIS_URL, uniquePrefix } from '../helpers/redis-server.js'
 
 const ask = async (client: OpenAI, content = 'hi') => await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content }] })
 const chats = (f: FakeOpenAI): number => f.requests.filter(r => r.url.includes('/chat/completions')).length
 
-function pools (a: FakeOpenAI, b: FakeOpenAI, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    PROVIDER_POOLS: {
-      'openai-custom': {
-        strategy: 'fill-first',
-        members: [
-          { name: 'a', options: { OPENAI_BASE_URL: `${a.url}/v1`, OPENAI_API_KEY: 'key-a' } },
-          { name: 'b', options: { OPENAI_BASE_URL: `${b.url}/v1`, OPENAI_API_KEY: 'key-b' } }
-        ]
-      }
-    },
-    ...extra
-  }
-}
+const pools = (a: FakeOpenAI, b: FakeOpenAI, extra: Record<string, unknown> = {}): Record<string, unknown> =>
+  fillFirstOpenAIPool({ a, b }, { a: 'key-a', b: 'key-b' }, extra)
 
 const rateLimited = (retryAfter: string) => (_req: unknown, res: import('node:http').ServerResponse) =>
   sendJson(res, 429, { error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } }, { 'retry-after': retryAfter })
