@@ -43,10 +43,9 @@ const adminRoutes: FastifyPluginAsync = async (fastify) => {
       ])
     }
   }, async (request) => {
-    const member = request.body?.member
-    const model = request.body?.model
-    const lifted = await fastify.gatewayPools.health.reset({ ...(member === undefined ? {} : { member }), ...(model === undefined ? {} : { model }) })
-    request.log.info({ member: member ?? 'all', model: model ?? 'all', lifted }, 'cooldowns reset')
+    const scope = request.body ?? {}
+    const lifted = await fastify.gatewayPools.health.reset(scope)
+    request.log.info({ member: scope.member ?? 'all', model: scope.model ?? 'all', lifted }, 'cooldowns reset')
     return { reset: lifted }
   })
 }

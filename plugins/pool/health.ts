@@ -185,9 +185,9 @@ export class HealthTracker {
 
   /** A cooling member just served this model: its cooldowns for it (and the member-wide one) are over. */
   async lift (member: string, model: string): Promise<void> {
-    const keys = [this.key('cooldown', member), this.key('failures', member, this.scoped(model))]
-    if (model !== '') keys.push(this.key('cooldown', member, model))
-    await Promise.all(keys.map(async k => { await this.store.delete(k) }))
+    const cooldowns = [this.key('cooldown', member)]
+    if (model !== '') cooldowns.push(this.key('cooldown', member, model))
+    await Promise.all([this.recordSuccess(member, model), ...cooldowns.map(async k => { await this.store.delete(k) })])
   }
 
   /** Every cooldown in force (admin listing: scans the store, not for the request path). */
