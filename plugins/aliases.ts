@@ -2,18 +2,19 @@ import type { ChatRequest, ReasoningEffort } from '../schemas/canonical.js'
 import type { GatewayConfig } from '../schemas/config.js'
 import { invalidRequest } from './gateway-error.js'
 
-export interface AliasResult {
-  request: ChatRequest
+export interface ResolvedAlias {
+  /** The model to route and to ask the upstream for. */
+  model: string
   /** The provider type the alias pins, if any. */
   provider?: string
-  /** Forced parameters change the request, so it cannot be forwarded untranslated. */
-  forcesParams: boolean
+  /** Forced parameters: they change the request, so it is always translated, never forwarded as sent. */
+  params?: Record<string, unknown>
 }
 
 const EFFORTS = new Set<string>(['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'])
 
 /** Forced parameters an alias may set, by canonical name (and the OpenAI spellings people write in configs). */
-function applyParams (req: ChatRequest, params: Record<string, unknown>): ChatRequest {
+export function applyAliasParams (req: ChatRequest, params: Record<string, unknown>): ChatRequest {
   const out: ChatRequest = { ...req }
   for (const [key, value] of Object.entries(params)) {
     switch (key) {
@@ -38,10 +39,13 @@ function applyParams (req: ChatRequest, params: Record<string, unknown>): ChatRe
 }
 
 /** Resolves a model alias (alias → provider + model + forced parameters); other models pass unchanged. */
-export function applyAlias (config: GatewayConfig, req: ChatRequest): AliasResult {
-  const alias = config.MODEL_ALIASES[req.model]
-  if (alias === undefined) return { request: req, forcesParams: false }
+export function resolveAlias (config: GatewayConfig, model: string): ResolvedAlias {
+  const alias = config.MODEL_ALIASES[model]
+  if (alias === undefined) return { model }
   const params = alias.params ?? {}
-  const request = applyParams({ ...req, model: alias.model }, params)
-  return { request, ...(alias.provider === undefined ? {} : { provider: alias.provider }), forcesParams: Object.keys(params).length > 0 }
+  return {
+    model: alias.model,
+    ...(alias.provider === undefined ? {} : { provider: alias.provider }),
+    ...(Object.keys(params).length > 0 ? { params } : {})
+  }
 }

@@ -24,6 +24,18 @@ export interface AttemptOutcome<T> {
 /** Retry-After hints the client's SDK honours by itself; longer waits are marked x-should-retry: false. */
 const SDK_RETRY_HORIZON_S = 60
 
+/**
+ * Thrown by an attempt whose target needs the request translated when the request cannot be (the decoder's 400).
+ * The target is skipped: another may take the request untranslated, and an upstream that already answered keeps its
+ * answer. The 400 is the client's answer only when no target answered.
+ */
+export class UntranslatableRequest extends Error {
+  constructor (readonly error: GatewayError) {
+    super(error.message)
+    this.name = 'UntranslatableRequest'
+  }
+}
+
 /** One attempt that an upstream (or the transport to it) answered with a failure. */
 export interface FailedAttempt {
   id: string
@@ -61,6 +73,9 @@ export function exhaustedError (plan: RoutePlan, failures: FailedAttempt[], now 
     // The operator's limit: the SDKs' own retry after a second is the right answer, and nothing was sent upstream.
     return new GatewayError({ kind: 'rate_limit', status: 429, code: 'concurrency_limit', refusal: 'concurrency_limit', retryAfter: 1, message: `Every provider credential is at its concurrency limit: ${reasons}` })
   }
+  // The client's request is what no target could take: its own 400, as the first translating upstream would say.
+  const untranslatable = plan.skipped.find(s => s.error !== undefined)?.error
+  if (untranslatable !== undefined) return untranslatable
   if (plan.skipped.length > 0) {
     return new GatewayError({ kind: 'not_found', status: 404, code: 'model_not_found', refusal: 'no_member_for_model', message: `No enabled credential serves this model (${reasons})` })
   }
@@ -86,6 +101,7 @@ function describe (skipped: SkippedTarget[], failures: FailedAttempt[], now: num
     if (s.reason === 'cooldown') parts.push(`${s.id} cooling down for ${s.model}${s.until === undefined ? '' : `, back in ${Math.max(1, Math.ceil((s.until - now) / 1000))} s`}`)
     else if (s.reason === 'busy') parts.push(`${s.id} at its concurrency limit`)
     else if (s.reason === 'model') parts.push(`${s.id} does not serve ${s.model}`)
+    else if (s.reason === 'untranslatable') parts.push(`${s.id} needs a translation: ${s.error?.message ?? 'the request cannot be translated'}`)
     else parts.push(`${s.id} disabled`)
   }
   return parts.join('; ')
@@ -131,6 +147,12 @@ export async function runAttempts<T> (
     } catch (err) {
       await lease?.release()
       if (signal.aborted || err instanceof ClientAbortError) throw new ClientAbortError()
+      if (err instanceof UntranslatableRequest) {
+        plan.skipped.push({ id, model: target.model, reason: 'untranslatable', error: err.error })
+        attempts-- // nothing was sent upstream
+        i++
+        continue
+      }
       if (!isGatewayError(err)) throw err
       await pools.health.recordFailure(id, target.model, err).catch((e: unknown) => log.warn({ err: e }, 'health update failed'))
       if (!isRetryable(err, target.model)) throw err

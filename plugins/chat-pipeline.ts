@@ -2,12 +2,13 @@ import { Readable } from 'node:stream'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ChatRequest, ChatResponse, StreamEvent } from '../schemas/canonical.js'
 import type { PassthroughResponse, ProviderCallContext } from '../providers/types.js'
-import type { StreamEncoder, SurfaceCodec, SystemEdit } from '../routes/surface-codec.js'
-import { runAttempts } from './attempts.js'
+import type { RoutingKey, StreamEncoder, SurfaceCodec, SystemEdit } from '../routes/surface-codec.js'
+import { runAttempts, UntranslatableRequest } from './attempts.js'
 import type { ExchangeRecord } from './exchanges.js'
 import { isGatewayError } from './gateway-error.js'
 import { planTargets, type RouteTarget } from './router.js'
-import { applyAlias } from './aliases.js'
+import { resolveAlias } from './aliases.js'
+import { CanonicalRequest, routingOnlyRequest } from './canonical-request.js'
 import { JSON_STREAM_HEADERS, SSE_HEADERS } from './sse-writer.js'
 import { StreamAccumulator } from './stream-accumulator.js'
 import { encodeStream, PassthroughTap, relayReadable, type Framing, type StreamReport } from './stream-reply.js'
@@ -23,7 +24,7 @@ export interface ChatCall<Body> {
   raw?: Buffer
   /** Gemini without alt=sse streams one JSON array instead of SSE. */
   framing?: Framing
-  /** Adjusts the canonical request on the translated path only (the Responses surface prepends stored history). */
+  /** Adjusts the canonical request on the translated path only (the Responses surface prepends stored history); may throw a 400. */
   translate?: (req: ChatRequest) => ChatRequest
   /** Called when a translated exchange completed, with what the client received (stores Responses conversations). */
   onComplete?: (done: CompletedExchange) => void
@@ -64,35 +65,49 @@ function abortOnClientClose (reply: FastifyReply): AbortController {
   return controller
 }
 
+/** What every attempt of one exchange shares. */
+interface Exchange<Body> {
+  call: ChatCall<Body>
+  route: RoutingKey
+  /** False when the request must be translated for every target (an alias forcing parameters, PASSTHROUGH off). */
+  passthroughAllowed: boolean
+  canonical: CanonicalRequest<Body>
+  edit: SystemEdit | undefined
+  /** The client's body after the system-prompt edit, made on the first passthrough attempt that needs it. */
+  edited?: Body
+}
+
 /** Runs one attempt against one target: passthrough when protocols match, translated otherwise. */
-async function attempt<Body> (
-  passthroughAllowed: boolean,
-  call: ChatCall<Body>,
-  canonical: ChatRequest,
-  edit: SystemEdit | undefined,
-  target: RouteTarget,
-  ctx: ProviderCallContext
-): Promise<Outcome> {
+async function attempt<Body> (x: Exchange<Body>, target: RouteTarget, ctx: ProviderCallContext): Promise<Outcome> {
   const { provider, model } = target
-  if (passthroughAllowed && provider.protocol === call.codec.protocol && provider.passthrough !== undefined && call.passthroughOperation !== undefined) {
+  const { call, route } = x
+  if (x.passthroughAllowed && provider.protocol === call.codec.protocol && provider.passthrough !== undefined && call.passthroughOperation !== undefined) {
     // Unchanged (same model, no system-prompt edit): the client's own bytes go upstream, not a re-serialization.
-    const unchanged = edit === undefined && call.raw !== undefined && (call.body as { model?: unknown }).model === model
-    let body = unchanged ? call.body : call.codec.withModel(call.body, model)
-    if (edit !== undefined) body = call.codec.editSystem(body, edit)
+    const unchanged = x.edit === undefined && call.raw !== undefined && (call.body as { model?: unknown }).model === model
+    let body = call.body
+    if (x.edit !== undefined) body = x.edited ??= call.codec.editSystem(call.body, x.edit)
+    if (!unchanged) body = call.codec.withModel(body, model)
     const wire = body as Record<string, unknown>
     const res = await provider.passthrough({
       protocol: call.codec.protocol,
-      operation: call.passthroughOperation(model, canonical.stream),
+      operation: call.passthroughOperation(model, route.stream),
       body: wire,
       ...(unchanged && call.raw !== undefined ? { raw: call.raw } : {}),
-      stream: canonical.stream
+      stream: route.stream
     }, ctx)
     return { kind: 'passthrough', res, sent: wire }
   }
-  const adjusted = call.translate === undefined ? canonical : call.translate(canonical)
-  const req = model === adjusted.model ? adjusted : { ...adjusted, model }
-  if (canonical.stream) return { kind: 'stream', events: await provider.stream(req, ctx), request: adjusted }
-  return { kind: 'response', response: await provider.complete(req, ctx), request: adjusted }
+  let canonical: ChatRequest
+  try {
+    canonical = x.canonical.get()
+  } catch (err) {
+    // This target needs a translation the request cannot have; another may take it as sent.
+    if (isGatewayError(err)) throw new UntranslatableRequest(err)
+    throw err
+  }
+  const req = model === canonical.model ? canonical : { ...canonical, model }
+  if (route.stream) return { kind: 'stream', events: await provider.stream(req, ctx), request: canonical }
+  return { kind: 'response', response: await provider.complete(req, ctx), request: canonical }
 }
 
 async function readAll (body: AsyncIterable<Uint8Array>): Promise<Buffer> {
@@ -109,14 +124,24 @@ export async function handleChat<Body> (fastify: FastifyInstance, request: Fasti
   const startedAt = performance.now()
   const arrivedAt = Date.now()
   const tctx = fastify.gatewayTranslate
-  const decoded = call.codec.decodeRequest(call.body, tctx)
-  const alias = applyAlias(fastify.gatewayConfig, decoded)
-  const canonical = alias.request
-  fastify.gatewayClients.checkModel(request.clientKey, canonical.model)
-  const plan = await planTargets(fastify, request, canonical.model, alias.provider)
-  const targets = plan.targets
+  const c = fastify.gatewayConfig
+  const routed = call.codec.routeOf(call.body)
+  const alias = resolveAlias(c, routed.model)
+  const route: RoutingKey = { model: alias.model, stream: routed.stream }
   const edit = fastify.systemPromptEdit()
-  if (edit !== undefined) canonical.system = edit(canonical.system)
+  const adjust = call.translate
+  const x: Exchange<Body> = {
+    call,
+    route,
+    passthroughAllowed: c.PASSTHROUGH && alias.params === undefined && call.passthroughOperation !== undefined,
+    canonical: new CanonicalRequest({ codec: call.codec, body: call.body, alias, edit, ctx: tctx, ...(adjust === undefined ? {} : { adjust }) }),
+    edit
+  }
+  // Every attempt translates: a request that cannot be is refused before routing, as the translator would.
+  if (!x.passthroughAllowed) x.canonical.get()
+  fastify.gatewayClients.checkModel(request.clientKey, route.model)
+  const plan = await planTargets(fastify, request, route.model, alias.provider)
+  const targets = plan.targets
 
   const hub = fastify.gatewayExchanges
   const wantsContent = hub.wantsContent
@@ -130,7 +155,6 @@ export async function handleChat<Body> (fastify: FastifyInstance, request: Fasti
     clientHeaders: forwardedHeaders(request),
     ...(wantsContent ? { onUpstreamRequest: (body: unknown) => { upstreamBody = body } } : {})
   }
-  const c = fastify.gatewayConfig
   const policy = { maxRetries: c.REQUEST_MAX_RETRIES, baseDelayMs: c.REQUEST_BASE_DELAY, maxDelayMs: c.REQUEST_MAX_DELAY }
 
   const record: ExchangeRecord = {
@@ -139,8 +163,8 @@ export async function handleChat<Body> (fastify: FastifyInstance, request: Fasti
     ...(request.clientKey === undefined ? {} : { clientKey: request.clientKey.name }),
     surface: call.codec.protocol,
     provider: targets[0]?.provider.id ?? '',
-    model: targets[0]?.model ?? canonical.model,
-    stream: canonical.stream,
+    model: targets[0]?.model ?? route.model,
+    stream: route.stream,
     passthrough: false,
     status: 200,
     latencyMs: 0,
@@ -159,7 +183,7 @@ export async function handleChat<Body> (fastify: FastifyInstance, request: Fasti
   try {
     const run = await runAttempts(plan, policy, fastify.gatewayPools, controller.signal, request.log, async (target, n) => {
       request.log.debug({ provider: target.provider.id, model: target.model, attempt: n }, 'upstream attempt')
-      return await attempt(c.PASSTHROUGH && !alias.forcesParams, call, canonical, edit, target, ctx)
+      return await attempt(x, target, ctx)
     })
     if (run.lease !== undefined) {
       const lease = run.lease
@@ -179,14 +203,14 @@ export async function handleChat<Body> (fastify: FastifyInstance, request: Fasti
     finish({ status, error: { kind: isGatewayError(err) ? err.kind : 'internal', message: err instanceof Error ? err.message : String(err) } })
     throw err
   }
-  return sendOutcome(fastify, reply, call, canonical, outcome, record, startedAt, finish)
+  return sendOutcome(fastify, reply, call, route, outcome, record, startedAt, finish)
 }
 
 async function sendOutcome<Body> (
   fastify: FastifyInstance,
   reply: FastifyReply,
   call: ChatCall<Body>,
-  canonical: ChatRequest,
+  route: RoutingKey,
   outcome: Outcome,
   record: ExchangeRecord,
   startedAt: number,
@@ -211,7 +235,7 @@ async function sendOutcome<Body> (
     record.passthrough = true
     record.request = outcome.sent
     const { res } = outcome
-    if (!canonical.stream) {
+    if (!route.stream) {
       const buf = await readAll(res.body)
       const bodyAt = performance.now()
       const observer = fastify.gatewayExchanges.active ? reader : undefined
@@ -224,7 +248,7 @@ async function sendOutcome<Body> (
     }
     const report: StreamReport = {}
     const tap = fastify.gatewayExchanges.active && reader !== undefined && framing === 'sse' ? new PassthroughTap(reader, tctx, !wantsContent) : undefined
-    const stream = relayReadable(res.body, { tap, encoder: call.codec.createStreamEncoder(canonical, tctx), framing, report })
+    const stream = relayReadable(res.body, { tap, encoder: call.codec.createStreamEncoder(routingOnlyRequest(route.model, true), tctx), framing, report })
     stream.once('close', () => {
       const response = wantsContent ? tap?.accumulator.result() : undefined
       const usage = tap?.usage()

@@ -3,6 +3,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { ModelInfo, Protocol } from '../schemas/canonical.js'
 import type { RenderedError, SurfaceCodec } from '../routes/surface-codec.js'
 import { GatewayError, isGatewayError, kindForStatus } from './gateway-error.js'
+import { formatPath } from './body-check.js'
 
 /** What the shared routes need from each surface: its error format and its model-list shapes. */
 export interface SurfaceEntry extends Pick<SurfaceCodec, 'protocol' | 'renderError'> {
@@ -31,16 +32,6 @@ export function detectProtocol (request: FastifyRequest): Protocol {
   if (url.includes('/v1/messages') || request.headers['anthropic-version'] !== undefined) return 'anthropic'
   if (url.includes('/v1/responses')) return 'responses'
   return 'openai'
-}
-
-/** JSON pointer → the field notation clients know: /messages/2/content → messages[2].content */
-export function formatPath (pointer: string): string {
-  let out = ''
-  for (const segment of pointer.split('/').slice(1)) {
-    const name = segment.replace(/~1/g, '/').replace(/~0/g, '~')
-    out += /^\d+$/.test(name) ? `[${name}]` : (out === '' ? name : `.${name}`)
-  }
-  return out
 }
 
 /** Turns Fastify's own errors (validation, body limit, bad JSON) into GatewayErrors with a useful message. */

@@ -14,9 +14,12 @@ export interface RouteTarget {
 export interface SkippedTarget {
   id: string
   model: string
-  reason: SkipReason
+  /** The selector's reasons, or `untranslatable`: the target needs a translation this request cannot have. */
+  reason: SkipReason | 'untranslatable'
   /** Epoch ms when a cooled-down member is back. */
   until?: number
+  /** Why the request could not be translated for this target (the decoder's 400). */
+  error?: GatewayError
 }
 
 export interface RoutePlan {

@@ -25,9 +25,22 @@ export type SystemEdit = (system: TextPart[]) => TextPart[]
  * One client protocol's codec: pure functions between the surface's wire objects and the canonical model.
  * Routes own HTTP; codecs own shapes.
  */
+/** What routing reads from a request: the model asked for and whether the answer streams. */
+export interface RoutingKey {
+  model: string
+  stream: boolean
+}
+
 export interface SurfaceCodec<Body = Record<string, unknown>> {
   readonly protocol: Protocol
-  /** Validated wire body → canonical request. Throws GatewayError (400, naming the field) on what it cannot map. */
+  /** The model and stream flag of a body that passed the route's envelope check (the full check may not have run). */
+  routeOf(body: Body): RoutingKey
+  /**
+   * The surface's full schema check, run only when a request is translated: a passthrough body is the upstream's
+   * to judge. Throws GatewayError (400, naming the field).
+   */
+  checkRequest(body: unknown): void
+  /** Checked wire body → canonical request. Throws GatewayError (400, naming the field) on what it cannot map. */
   decodeRequest(body: Body, ctx: TranslateContext): ChatRequest
   encodeResponse(res: ChatResponse, req: ChatRequest, ctx: TranslateContext): unknown
   createStreamEncoder(req: ChatRequest, ctx: TranslateContext): StreamEncoder
@@ -55,4 +68,9 @@ export interface ProtocolReader {
   /** That key's value → canonical usage (undefined when it is not a usage object). */
   decodeUsage(raw: unknown): Usage | undefined
   createStreamDecoder(ctx: TranslateContext): UpstreamDecoder
+}
+
+/** The routing key of a body that carries its model and stream flag at the top level (OpenAI, Responses, Claude). */
+export function routeOfBody (body: { model?: unknown, stream?: unknown }): RoutingKey {
+  return { model: typeof body.model === 'string' ? body.model : '', stream: body.stream === true }
 }

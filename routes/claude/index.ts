@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { ClaudeCountTokensRequest, ClaudeMessagesRequest } from '../../schemas/anthropic/messages-request.js'
+import { ClaudeCountTokensRequest, type ClaudeMessagesRequest } from '../../schemas/anthropic/messages-request.js'
+import { RoutingEnvelope } from '../../schemas/routing-envelope.js'
 import { handleChat } from '../../plugins/chat-pipeline.js'
 import { countInputTokens } from '../../plugins/count-tokens.js'
 import { claudeCodec, toClaudeModelInfo, toClaudeModelList } from './codec/index.js'
@@ -24,12 +25,13 @@ const claudeRoutes: FastifyPluginAsync = async (fastify) => {
   const bodyLimit = fastify.gatewayConfig.BODY_LIMIT
 
   app.post('/v1/messages', {
-    schema: { body: ClaudeMessagesRequest },
+    // Only what routing needs is checked here; the full schema is checked when the request is translated.
+    schema: { body: RoutingEnvelope },
     config: { protocol: 'anthropic' },
     bodyLimit
   }, async (request, reply) => await handleChat(fastify, request, reply, {
     codec: claudeCodec,
-    body: request.body,
+    body: request.body as ClaudeMessagesRequest,
     ...(request.rawBody === undefined ? {} : { raw: request.rawBody }),
     passthroughOperation: () => '/messages'
   }))

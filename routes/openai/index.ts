@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { OpenAIChatRequest } from '../../schemas/openai/chat-request.js'
+import type { OpenAIChatRequest } from '../../schemas/openai/chat-request.js'
+import { RoutingEnvelope } from '../../schemas/routing-envelope.js'
 import { handleChat } from '../../plugins/chat-pipeline.js'
 import { openaiChatCodec, toOpenAIModel, toOpenAIModelList } from './codec/index.js'
 
@@ -16,12 +17,13 @@ const openaiRoutes: FastifyPluginAsync = async (fastify) => {
   })
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   app.post('/v1/chat/completions', {
-    schema: { body: OpenAIChatRequest },
+    // Only what routing needs is checked here; the full schema is checked when the request is translated.
+    schema: { body: RoutingEnvelope },
     config: { protocol: 'openai' },
     bodyLimit: fastify.gatewayConfig.BODY_LIMIT
   }, async (request, reply) => await handleChat(fastify, request, reply, {
     codec: openaiChatCodec,
-    body: request.body,
+    body: request.body as OpenAIChatRequest,
     ...(request.rawBody === undefined ? {} : { raw: request.rawBody }),
     passthroughOperation: () => '/chat/completions'
   }))

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Message } from '../../schemas/canonical.js'
-import { ResponsesRequest } from '../../schemas/openai/responses-request.js'
+import type { ResponsesRequest } from '../../schemas/openai/responses-request.js'
+import { RoutingEnvelope } from '../../schemas/routing-envelope.js'
 import { handleChat, type CompletedExchange } from '../../plugins/chat-pipeline.js'
 import { invalidRequest } from '../../plugins/gateway-error.js'
 import { isRecord } from '../../schemas/json-text.js'
@@ -35,11 +36,12 @@ const responsesRoutes: FastifyPluginAsync = async (fastify) => {
   }
 
   app.post('/v1/responses', {
-    schema: { body: ResponsesRequest },
+    // Only what routing needs is checked here; the full schema is checked when the request is translated.
+    schema: { body: RoutingEnvelope },
     config: { protocol: 'responses' },
     bodyLimit: fastify.gatewayConfig.BODY_LIMIT
   }, async (request, reply) => {
-    const body = request.body
+    const body = request.body as ResponsesRequest
     const previous = typeof body.previous_response_id === 'string' && body.previous_response_id !== '' ? body.previous_response_id : undefined
     const history = previous === undefined ? undefined : await loadHistory(previous)
     const keep = body.store !== false

@@ -175,8 +175,8 @@ t.test('upstream failures reach the OpenAI client with the right status', async 
     }
   })
 
-  await t.test('a bad request body names the field', async t => {
-    const { gw } = await gateway(t)
+  await t.test('a bad request body names the field when it must be translated', async t => {
+    const { gw } = await gateway(t, { PASSTHROUGH: false })
     const res = await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'gpt-4o' }) })
     t.equal(res.status, 400)
     const body = await res.json() as { error: { message: string, type: string } }
@@ -188,6 +188,24 @@ t.test('upstream failures reach the OpenAI client with the right status', async 
     const part = await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: {} }] }] }) })
     t.equal(part.status, 400)
     t.match(((await part.json()) as { error: { message: string } }).error.message, /messages\[0\]\.content/)
+  })
+
+  await t.test('on the passthrough path the upstream judges the body: its own 400 reaches the client', async t => {
+    const upstreamError = { error: { message: "Missing required parameter: 'messages'.", type: 'invalid_request_error', param: 'messages', code: 'missing_required_parameter' } }
+    upstream.route('POST /v1/chat/completions', (_req, res) => sendJson(res, 400, upstreamError))
+    const { gw } = await gateway(t)
+    const before = upstream.requests.length
+    const res = await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'gpt-4o' }) })
+    t.equal(res.status, 400)
+    t.same(await res.json(), upstreamError, 'the upstream\'s answer, as it gave it')
+    t.equal(upstream.requests.length - before, 1)
+    // What routing needs is still checked here: unparsable JSON, or no model, never leaves the gateway.
+    const bad = await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"model":' })
+    t.equal(bad.status, 400)
+    const noModel = await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ messages: [] }) })
+    t.equal(noModel.status, 400)
+    t.match(((await noModel.json()) as { error: { message: string } }).error.message, /model/)
+    t.equal(upstream.requests.length - before, 1)
   })
 
   await t.test('an unknown provider is a 400 naming the available ones', async t => {

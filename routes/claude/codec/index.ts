@@ -1,5 +1,6 @@
-import type { ClaudeMessagesRequest } from '../../../schemas/anthropic/messages-request.js'
-import type { SurfaceCodec } from '../../surface-codec.js'
+import { ClaudeMessagesRequest } from '../../../schemas/anthropic/messages-request.js'
+import { compileBodyCheck } from '../../../plugins/body-check.js'
+import { routeOfBody, type SurfaceCodec } from '../../surface-codec.js'
 import { decodeMessagesRequest } from './decode-request.js'
 import { encodeClaudeResponse } from './encode-response.js'
 import { editClaudeSystem, withClaudeModel } from './passthrough.js'
@@ -9,6 +10,8 @@ import { createClaudeStreamEncoder } from './stream-encoder.js'
 /** The Anthropic Messages surface: pure translation between Claude wire objects and the canonical model. */
 export const claudeCodec: SurfaceCodec<ClaudeMessagesRequest> = {
   protocol: 'anthropic',
+  routeOf: routeOfBody,
+  checkRequest: compileBodyCheck(ClaudeMessagesRequest),
   decodeRequest: decodeMessagesRequest,
   encodeResponse: encodeClaudeResponse,
   createStreamEncoder: createClaudeStreamEncoder,

@@ -1,7 +1,8 @@
 import type { SurfaceCodec } from '../../surface-codec.js'
-import type { GeminiGenerateRequest } from '../../../schemas/gemini/generate-request.js'
+import { GeminiGenerateRequest } from '../../../schemas/gemini/generate-request.js'
+import { compileBodyCheck } from '../../../plugins/body-check.js'
 import { invalidRequest } from '../../../plugins/gateway-error.js'
-import { decodeGeminiRequest } from './decode-request.js'
+import { bareModelName, decodeGeminiRequest } from './decode-request.js'
 import { encodeGeminiResponse } from './encode-response.js'
 import { createGeminiStreamEncoder } from './stream-encoder.js'
 import { renderGeminiError } from './render-error.js'
@@ -16,6 +17,8 @@ import { editGeminiSystem, withGeminiModel } from './passthrough.js'
  */
 export const geminiCodec: SurfaceCodec<GeminiGenerateRequest> = {
   protocol: 'gemini',
+  routeOf: body => ({ model: bareModelName(body.model ?? ''), stream: body.stream === true }),
+  checkRequest: compileBodyCheck(GeminiGenerateRequest),
   decodeRequest (body, ctx) {
     if (typeof body.model !== 'string' || body.model === '') {
       throw invalidRequest('model is required (the route sets it from models/{model})', 'model')

@@ -1,5 +1,6 @@
-import type { OpenAIChatRequest } from '../../../schemas/openai/chat-request.js'
-import type { SurfaceCodec } from '../../surface-codec.js'
+import { OpenAIChatRequest } from '../../../schemas/openai/chat-request.js'
+import { compileBodyCheck } from '../../../plugins/body-check.js'
+import { routeOfBody, type SurfaceCodec } from '../../surface-codec.js'
 import { decodeOpenAIChatRequest } from './decode-request.js'
 import { editOpenAISystem, withOpenAIModel } from './edit-system.js'
 import { encodeOpenAIChatResponse } from './encode-response.js'
@@ -9,6 +10,8 @@ import { createOpenAIStreamEncoder } from './stream-encoder.js'
 /** The OpenAI Chat Completions surface codec (FORMATS.md §1). */
 export const openaiChatCodec: SurfaceCodec<OpenAIChatRequest> = {
   protocol: 'openai',
+  routeOf: routeOfBody,
+  checkRequest: compileBodyCheck(OpenAIChatRequest),
   decodeRequest: decodeOpenAIChatRequest,
   encodeResponse: encodeOpenAIChatResponse,
   createStreamEncoder: createOpenAIStreamEncoder,

@@ -1,5 +1,6 @@
-import type { ResponsesRequest } from '../../../schemas/openai/responses-request.js'
-import type { SurfaceCodec } from '../../surface-codec.js'
+import { ResponsesRequest } from '../../../schemas/openai/responses-request.js'
+import { compileBodyCheck } from '../../../plugins/body-check.js'
+import { routeOfBody, type SurfaceCodec } from '../../surface-codec.js'
 import { decodeResponsesRequest } from './decode-request.js'
 import { encodeResponsesResponse } from './encode-response.js'
 import { renderResponsesError } from './errors.js'
@@ -11,6 +12,8 @@ export { createResponsesStreamEncoder, type ResponsesStreamEncoder } from './str
 /** The OpenAI Responses surface (`POST /v1/responses`). */
 export const responsesCodec: SurfaceCodec<ResponsesRequest> = {
   protocol: 'responses',
+  routeOf: routeOfBody,
+  checkRequest: compileBodyCheck(ResponsesRequest),
   decodeRequest: decodeResponsesRequest,
   encodeResponse: encodeResponsesResponse,
   createStreamEncoder: createResponsesStreamEncoder,
