@@ -7,10 +7,11 @@ import { LOAD_CPU, TARGET_CPU } from './targets.js'
 
 /** The measured grid: every path × target × stream mode × concurrency, repeated in rounds (medians reported). */
 
-export type TargetName = 'direct' | 'floor' | 'gateway' | 'portkey'
+/** `reference`: the Fastify + JSON + request-log proxy (bench/fastify-proxy.mjs), the yardstick of the gateway's cost. */
+export type TargetName = 'direct' | 'floor' | 'reference' | 'gateway' | 'portkey'
 
 export interface CellKey {
-  /** A path id, or `upstream:<kind>` for the direct and floor runs (shared by every path ending there). */
+  /** A path id, or `upstream:<kind>` for the direct, floor and reference runs (shared by every path ending there). */
   subject: string
   target: TargetName
   stream: boolean
@@ -28,6 +29,7 @@ export interface Settings {
 export interface Processes {
   fake: Running
   floor: Running
+  reference: Running
   gateway: Running
   portkey?: Running
 }
@@ -47,6 +49,7 @@ function jobs (s: Settings, p: Processes, stream: boolean, connections: number):
   for (const kind of kinds) {
     out.push({ key: { subject: `upstream:${kind}`, target: 'direct', stream, connections }, req: upstream(kind, p.fake.url), pid: p.fake.pid })
     out.push({ key: { subject: `upstream:${kind}`, target: 'floor', stream, connections }, req: upstream(kind, p.floor.url), pid: p.floor.pid })
+    out.push({ key: { subject: `upstream:${kind}`, target: 'reference', stream, connections }, req: upstream(kind, p.reference.url), pid: p.reference.pid })
   }
   for (const path of s.paths) {
     out.push({ key: { subject: path.id, target: 'gateway', stream, connections }, req: { origin: p.gateway.url, ...path.gateway(stream) }, pid: p.gateway.pid })

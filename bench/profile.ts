@@ -4,11 +4,11 @@ import { parseArgs } from 'node:util'
 import { warm } from './load.js'
 import { PATHS, upstreamCall } from './paths.js'
 import { pin } from './processes.js'
-import { LOAD_CPU, startFake, startFloor, startGateway } from './targets.js'
+import { LOAD_CPU, startFake, startFloor, startGateway, startReference } from './targets.js'
 
 /**
- * `node --import tsx bench/profile.ts [--paths …] [--stream] [--seconds S] [--floor] [--prompt-log]`: runs the gateway (or, with
- * --floor, the floor proxy, to compare the two) under --cpu-prof while loading the chosen paths, then prints the functions with the most self time (open the .cpuprofile in Chrome
+ * `node --import tsx bench/profile.ts [--paths …] [--stream] [--seconds S] [--floor|--reference] [--prompt-log]`: runs the gateway
+ * (or, with --floor or --reference, the floor or the Fastify reference proxy, to compare) under --cpu-prof while loading the chosen paths, then prints the functions with the most self time (open the .cpuprofile in Chrome
  * DevTools or speedscope for the flame graph).
  */
 
@@ -17,6 +17,7 @@ const { values } = parseArgs({
     paths: { type: 'string' },
     stream: { type: 'boolean', default: false },
     floor: { type: 'boolean', default: false },
+    reference: { type: 'boolean', default: false },
     'prompt-log': { type: 'boolean', default: false },
     seconds: { type: 'string', default: '5' },
     dir: { type: 'string', default: '/tmp/switchboard-prof' },
@@ -88,13 +89,14 @@ async function main (): Promise<void> {
   const fake = await startFake({ chunks: 20, chunkSize: 32, coalesce: false })
   rmSync(values.dir, { recursive: true, force: true })
   const nodeArgs = ['--cpu-prof', '--cpu-prof-dir', values.dir]
-  const gateway = values.floor ? await startFloor(fake.url, nodeArgs) : await startGateway({ fakeUrl: fake.url, nodeArgs, fromSource: true, env: values['prompt-log'] ? { PROMPT_LOG_MODE: 'file' } : {} })
+  const proxy = values.floor || values.reference
+  const gateway = values.floor ? await startFloor(fake.url, nodeArgs) : values.reference ? await startReference(fake.url, nodeArgs) : await startGateway({ fakeUrl: fake.url, nodeArgs, fromSource: true, env: values['prompt-log'] ? { PROMPT_LOG_MODE: 'file' } : {} })
   let requests = 0
   const loadStart = performance.now()
   let loadMs = 0
   try {
     for (const path of paths) {
-      const call = values.floor ? upstreamCall(path.upstream, values.stream) : path.gateway(values.stream)
+      const call = proxy ? upstreamCall(path.upstream, values.stream) : path.gateway(values.stream)
       requests += await warm({ origin: gateway.url, ...call }, 64, Number(values.seconds))
     }
     loadMs = performance.now() - loadStart

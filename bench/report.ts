@@ -2,7 +2,10 @@ import type { CellResult } from './load.js'
 import { keyOf, medianCell, type Settings, type TargetName } from './matrix.js'
 import type { PathSpec } from './paths.js'
 
-/** The markdown table (medians over rounds, ratios against the floor and Portkey) and the target checks. */
+/**
+ * The markdown table (medians over rounds; ratios against the floor, the Fastify reference proxy and Portkey) and the
+ * target checks.
+ */
 
 export interface Extras {
   readyMs?: number
@@ -21,12 +24,19 @@ const f2 = (n: number | undefined): string => n === undefined || !Number.isFinit
 const ratio = (a: number | undefined, b: number | undefined): string =>
   a === undefined || b === undefined || !Number.isFinite(a) || !Number.isFinite(b) || b === 0 ? '–' : `${(a / b).toFixed(2)}×`
 
-function row (name: string, c1: CellResult | undefined, c64: CellResult | undefined, floor64: CellResult | undefined, pk64: CellResult | undefined): string {
-  return `| ${name} | ${f2(c1?.p50Ms)} | ${f2(c1?.ttfbP50Ms)} | ${f0(c1?.rps)} | ${f0(c64?.rps)} | ${f2(c64?.p50Ms)} | ${f2(c64?.p99Ms)} | ${f2(c64?.ttfbP50Ms)} | ${f0(c64?.cpuUsPerReq)} | ${f0(c64?.rssMB)} | ${ratio(c64?.rps, floor64?.rps)} | ${ratio(c64?.cpuUsPerReq, floor64?.cpuUsPerReq)} | ${ratio(c64?.rps, pk64?.rps)} |`
+/** The c=64 cells a row is compared with. */
+interface Baselines {
+  floor?: CellResult
+  reference?: CellResult
+  portkey?: CellResult
 }
 
-const HEADER = '| target | c=1 p50 ms | c=1 TTFB ms | c=1 req/s | c=64 req/s | c=64 p50 ms | c=64 p99 ms | c=64 TTFB ms | CPU µs/req | RSS MB | req/s vs floor | CPU vs floor | req/s vs Portkey |\n' +
-  '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
+function row (name: string, c1: CellResult | undefined, c64: CellResult | undefined, base: Baselines): string {
+  return `| ${name} | ${f2(c1?.p50Ms)} | ${f2(c1?.ttfbP50Ms)} | ${f0(c1?.rps)} | ${f0(c64?.rps)} | ${f2(c64?.p50Ms)} | ${f2(c64?.p99Ms)} | ${f2(c64?.ttfbP50Ms)} | ${f0(c64?.cpuUsPerReq)} | ${f0(c64?.rssMB)} | ${ratio(c64?.rps, base.floor?.rps)} | ${ratio(c64?.cpuUsPerReq, base.floor?.cpuUsPerReq)} | ${ratio(c64?.cpuUsPerReq, base.reference?.cpuUsPerReq)} | ${ratio(c64?.rps, base.portkey?.rps)} |`
+}
+
+const HEADER = '| target | c=1 p50 ms | c=1 TTFB ms | c=1 req/s | c=64 req/s | c=64 p50 ms | c=64 p99 ms | c=64 TTFB ms | CPU µs/req | RSS MB | req/s vs floor | CPU vs floor | CPU vs Fastify proxy | req/s vs Portkey |\n' +
+  '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
 
 export function markdown (s: Settings, results: Map<string, CellResult[]>, extras: Extras): string {
   const get = lookupFrom(results)
@@ -35,13 +45,16 @@ export function markdown (s: Settings, results: Map<string, CellResult[]>, extra
     lines.push(`### ${stream ? 'Stream' : 'Non-stream'}`, '', HEADER)
     for (const path of s.paths) {
       const up = `upstream:${path.upstream}`
-      const floor64 = get(up, 'floor', stream, 64)
-      const pk64 = get(path.id, 'portkey', stream, 64)
-      lines.push(`| **${path.id}**${path.passthrough ? ' (passthrough)' : ''} | | | | | | | | | | | | |`)
-      lines.push(row('direct to fake', get(up, 'direct', stream, 1), get(up, 'direct', stream, 64), floor64, undefined))
-      lines.push(row('floor proxy', get(up, 'floor', stream, 1), floor64, floor64, undefined))
-      if (pk64 !== undefined) lines.push(row('Portkey', get(path.id, 'portkey', stream, 1), pk64, floor64, pk64))
-      lines.push(row('**Switchboard**', get(path.id, 'gateway', stream, 1), get(path.id, 'gateway', stream, 64), floor64, pk64))
+      const floor = get(up, 'floor', stream, 64)
+      const reference = get(up, 'reference', stream, 64)
+      const portkey = get(path.id, 'portkey', stream, 64)
+      const base: Baselines = { ...(floor === undefined ? {} : { floor }), ...(reference === undefined ? {} : { reference }) }
+      lines.push(`| **${path.id}**${path.passthrough ? ' (passthrough)' : ''} | | | | | | | | | | | | | |`)
+      lines.push(row('direct to fake', get(up, 'direct', stream, 1), get(up, 'direct', stream, 64), base))
+      lines.push(row('floor proxy', get(up, 'floor', stream, 1), floor, base))
+      lines.push(row('Fastify + JSON + log proxy', get(up, 'reference', stream, 1), reference, base))
+      if (portkey !== undefined) lines.push(row('Portkey', get(path.id, 'portkey', stream, 1), portkey, { ...base, portkey }))
+      lines.push(row('**Switchboard**', get(path.id, 'gateway', stream, 1), get(path.id, 'gateway', stream, 64), { ...base, ...(portkey === undefined ? {} : { portkey }) }))
     }
     lines.push('')
   }
@@ -63,6 +76,7 @@ function pathChecks (path: PathSpec, stream: boolean, get: Lookup): Check[] {
   const pk = get(path.id, 'portkey', stream, 64)
   const out: Check[] = []
   if (gw === undefined || floor === undefined) return [{ pass: false, text: `${path.id} ${mode}: not measured` }]
+  out.push(...referenceChecks(path, stream, get))
   const pct = gw.rps / floor.rps
   const cpu = gw.cpuUsPerReq / floor.cpuUsPerReq
   if (path.passthrough) {
@@ -82,6 +96,25 @@ function pathChecks (path: PathSpec, stream: boolean, get: Lookup): Check[] {
   if (direct !== undefined) {
     const headroom = direct.rps / Math.max(gw.rps, floor.rps)
     out.push({ pass: headroom >= 2, text: `${path.id} ${mode}: direct-to-fake is ${headroom.toFixed(1)}× the fastest proxy (≥ 2×${headroom >= 2 ? '' : '; compare CPU per request instead'})` })
+  }
+  return out
+}
+
+/** Against the Fastify + JSON + request-log proxy: what the gateway adds over the least any Fastify proxy does. */
+function referenceChecks (path: PathSpec, stream: boolean, get: Lookup): Check[] {
+  const mode = stream ? 'stream' : 'non-stream'
+  const up = `upstream:${path.upstream}`
+  const gw = get(path.id, 'gateway', stream, 64)
+  const ref = get(up, 'reference', stream, 64)
+  if (gw === undefined || ref === undefined) return []
+  const cpu = gw.cpuUsPerReq / ref.cpuUsPerReq
+  const limit = path.passthrough ? 1.25 : 1.5
+  const out: Check[] = [{ pass: cpu <= limit, text: `${path.id} ${mode}: CPU per request ${cpu.toFixed(2)}× the Fastify proxy's (${gw.cpuUsPerReq.toFixed(0)} vs ${ref.cpuUsPerReq.toFixed(0)} µs; ≤ ${limit}×)` }]
+  const gw1 = get(path.id, 'gateway', stream, 1)
+  const ref1 = get(up, 'reference', stream, 1)
+  if (path.passthrough && !stream && gw1 !== undefined && ref1 !== undefined) {
+    const d = gw1.p50Ms - ref1.p50Ms
+    out.push({ pass: d <= 0.1, text: `${path.id} ${mode}: c=1 p50 ${d >= 0 ? '+' : ''}${d.toFixed(2)} ms over the Fastify proxy's (≤ 0.1 ms)` })
   }
   return out
 }

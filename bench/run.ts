@@ -8,10 +8,10 @@ import { median, PATHS, runMatrix, warmUp, type Processes, type Settings } from 
 import { HAS_TASKSET, pin, type Running } from './processes.js'
 import { markdown, type Extras } from './report.js'
 import { runSoak } from './soak.js'
-import { LOAD_CPU, startFake, startFloor, startGateway, startPortkey, TARGET_CPU } from './targets.js'
+import { LOAD_CPU, startFake, startFloor, startGateway, startPortkey, startReference, TARGET_CPU } from './targets.js'
 
 /**
- * `npm run bench`: the fake upstream, the floor proxy, the gateway and Portkey side by side, every path, stream and
+ * `npm run bench`: the fake upstream, the floor proxy, the Fastify reference proxy, the gateway and Portkey side by side, every path, stream and
  * not, at each concurrency, in rounds; prints a markdown table of medians and writes JSON. `--quick` for a short
  * run, `--soak` for RSS over time. The load generator and the fake share one core, the process under test gets
  * the other (taskset), so its CPU per request is its own.
@@ -103,9 +103,10 @@ async function main (): Promise<void> {
     const readyMs = await readiness(fake.url, values.quick ? 1 : 3)
     log(`gateway ready ${readyMs.toFixed(0)} ms after spawn`)
     const floor = track(await startFloor(fake.url))
+    const reference = track(await startReference(fake.url))
     const gateway = track(await startGateway({ fakeUrl: fake.url }))
     const portkey = values['no-portkey'] ? undefined : track(await startPortkey().catch((err: unknown) => { log(`Portkey did not start: ${String(err)}`); return undefined }))
-    const procs: Processes = { fake, floor, gateway, ...(portkey === undefined ? {} : { portkey }) }
+    const procs: Processes = { fake, floor, reference, gateway, ...(portkey === undefined ? {} : { portkey }) }
     log('warming up')
     const skip = new Set(await warmUp(s, procs, log))
     const results = await runMatrix(s, procs, skip, log)

@@ -32,6 +32,11 @@ export async function startFloor (fakeUrl: string, nodeArgs: string[] = []): Pro
   return await start({ name: 'floor', command: process.execPath, args: [...nodeArgs, join(ROOT, 'bench/floor-proxy.mjs'), '--upstream', fakeUrl], cpu: TARGET_CPU })
 }
 
+/** The reference proxy: Fastify with its default request log, parsing and re-serializing the JSON body. */
+export async function startReference (fakeUrl: string, nodeArgs: string[] = []): Promise<Running> {
+  return await start({ name: 'reference', command: process.execPath, args: [...nodeArgs, join(ROOT, 'bench/fastify-proxy.mjs'), '--upstream', fakeUrl], cpu: TARGET_CPU })
+}
+
 /** A Kiro token file that never needs a refresh. */
 function kiroTokenFile (dir: string): string {
   const path = join(dir, 'kiro-auth-token.json')
