@@ -1,6 +1,7 @@
 import type { TextPart } from '../../../schemas/canonical.js'
 import type { ClaudeTextBlock } from '../../../schemas/anthropic/content-blocks.js'
 import type { ClaudeMessagesRequest } from '../../../schemas/anthropic/messages-request.js'
+import { isRecord } from '../../../schemas/json-text.js'
 import type { SystemEdit } from '../../surface-codec.js'
 
 function toBlock (part: TextPart): ClaudeTextBlock {
@@ -20,6 +21,8 @@ export function editClaudeSystem<Body extends Pick<ClaudeMessagesRequest, 'syste
   let parts: TextPart[]
   if (original === undefined || original === '') parts = []
   else if (typeof original === 'string') parts = [{ type: 'text', text: original }]
+  // The body is unchecked on the passthrough path: a system the gateway cannot read is the upstream's to refuse.
+  else if (!Array.isArray(original) || !original.every(isTextBlock)) return body
   else {
     parts = original.map((block) => {
       const part: TextPart = block.cache_control === undefined || block.cache_control === null
@@ -34,6 +37,10 @@ export function editClaudeSystem<Body extends Pick<ClaudeMessagesRequest, 'syste
   if (edited.length === 0) return rest as Body
   if (typeof original === 'string' && edited.length === 1 && edited[0] === parts[0]) return { ...body }
   return { ...rest, system: edited.map((part) => sources.get(part) ?? toBlock(part)) } as Body
+}
+
+function isTextBlock (block: unknown): block is ClaudeTextBlock {
+  return isRecord(block) && typeof block.text === 'string'
 }
 
 export function withClaudeModel<Body extends { model: string }> (body: Body, model: string): Body {

@@ -1,4 +1,5 @@
 import type { TextPart } from '../../../schemas/canonical.js'
+import { isRecord } from '../../../schemas/json-text.js'
 import type { SystemEdit } from '../../surface-codec.js'
 import type { GeminiGenerateRequest, GeminiPart } from '../../../schemas/gemini/generate-request.js'
 
@@ -11,12 +12,15 @@ import type { GeminiGenerateRequest, GeminiPart } from '../../../schemas/gemini/
 
 export function editGeminiSystem (body: GeminiGenerateRequest, edit: SystemEdit): GeminiGenerateRequest {
   const instruction = body.systemInstruction
-  const parts: readonly GeminiPart[] = instruction === undefined
+  const sent: unknown = instruction === undefined
     ? []
-    : typeof instruction === 'string' ? [{ text: instruction }] : instruction.parts
-  const blocks: TextPart[] = parts.filter(p => p.text !== undefined).map(p => ({ type: 'text', text: p.text ?? '' }))
+    : typeof instruction === 'string' ? [{ text: instruction }] : (instruction as { parts?: unknown }).parts
+  // The body is unchecked on the passthrough path: an instruction the gateway cannot read is the upstream's to refuse.
+  if (!Array.isArray(sent) || !sent.every(isRecord)) return body
+  const parts = sent as GeminiPart[]
+  const blocks: TextPart[] = parts.filter(p => typeof p.text === 'string').map(p => ({ type: 'text', text: p.text ?? '' }))
   // Non-text parts cannot be edited as text; they stay, after the edited text.
-  const others = parts.filter(p => p.text === undefined)
+  const others = parts.filter(p => typeof p.text !== 'string')
   const edited = edit(blocks)
   const { systemInstruction: _old, ...rest } = body
   const nextParts: GeminiPart[] = [...edited.map(b => ({ text: b.text })), ...others]
