@@ -21,7 +21,8 @@ export interface ServerOptions {
 const SECRET_QUERY = /([?&](?:key|api_key|apikey|access_token)=)[^&]*/gi
 
 export function redactUrl (url: string): string {
-  return url.replace(SECRET_QUERY, '$1[REDACTED]')
+  // Most URLs have no query at all: no regex pass on every log line for them.
+  return url.includes('=') ? url.replace(SECRET_QUERY, '$1[REDACTED]') : url
 }
 
 export function isLoopback (host: string): boolean {

@@ -110,7 +110,19 @@ async function attempt<Body> (x: Exchange<Body>, target: RouteTarget, ctx: Provi
   return { kind: 'response', response: await provider.complete(req, ctx), request: canonical }
 }
 
+/**
+ * A whole non-stream body. An upstream's Readable is read from its own events (one promise for the body, where an
+ * async iterator costs a promise and an iterator step per chunk); other iterables are iterated.
+ */
 async function readAll (body: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  if (body instanceof Readable) {
+    return await new Promise<Buffer>((resolve, reject) => {
+      const chunks: Buffer[] = []
+      body.on('data', (chunk: Buffer) => chunks.push(chunk))
+      body.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)))
+      body.once('error', reject)
+    })
+  }
   const chunks: Buffer[] = []
   for await (const chunk of body) chunks.push(Buffer.from(chunk))
   return Buffer.concat(chunks)

@@ -30,15 +30,28 @@ function objectEnd (buf: Buffer, start: number): number | undefined {
   return undefined
 }
 
+const needles = new Map<string, Buffer>()
+
+/** `"key":` as bytes, made once per key (a string needle is converted to bytes on every search). */
+function needleOf (key: string): Buffer {
+  let needle = needles.get(key)
+  if (needle === undefined) {
+    needle = Buffer.from(`"${key}":`, 'utf8')
+    needles.set(key, needle)
+  }
+  return needle
+}
+
 /**
  * The value of `"key":{…}` in a JSON body, read without parsing the rest. The pattern can only match a real key:
  * inside a JSON string every quote is escaped, so `"usage":` there reads `\"usage\":`. The last occurrence is
  * taken because providers put usage after the content.
  */
 export function objectAfterKey (buf: Buffer, key: string): unknown {
-  const at = buf.lastIndexOf(`"${key}":`)
+  const needle = needleOf(key)
+  const at = buf.lastIndexOf(needle)
   if (at < 0) return undefined
-  let start = at + key.length + 3
+  let start = at + needle.length
   while (buf[start] === 0x20 || buf[start] === 0x0a || buf[start] === 0x0d || buf[start] === 0x09) start++
   if (buf[start] !== OPEN) return undefined
   const end = objectEnd(buf, start)

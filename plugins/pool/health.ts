@@ -126,7 +126,19 @@ export class HealthTracker {
   }
 
   private key (kind: 'cooldown' | 'failures', member: string, model?: string): string {
-    return `${this.prefix}${kind}:${encodeURIComponent(member)}|${model === undefined ? '' : encodeURIComponent(model)}`
+    return `${this.prefix}${kind}:${this.encoded(member)}|${model === undefined ? '' : this.encoded(model)}`
+  }
+
+  /** Member ids and model names, URI-encoded once (every request builds keys from the same few); bounded. */
+  private readonly encodings = new Map<string, string>()
+  private encoded (part: string): string {
+    let out = this.encodings.get(part)
+    if (out === undefined) {
+      if (this.encodings.size >= 1024) this.encodings.clear()
+      out = encodeURIComponent(part)
+      this.encodings.set(part, out)
+    }
+    return out
   }
 
   /** The model part of failure-run keys under the configured scope. */
@@ -170,9 +182,10 @@ export class HealthTracker {
    * are read whatever the scope: a model-access cooldown is per model even under the member scope.
    */
   async cooldownOf (member: string, model: string): Promise<Cooldown | undefined> {
-    const keys = [this.key('cooldown', member)]
-    if (model !== '') keys.push(this.key('cooldown', member, model))
-    const found = (await Promise.all(keys.map(async k => await this.store.get(k)))).map(parseCooldown)
+    // Two reads at once, without a wrapper promise per key: this runs for every member on every request.
+    const found = model === ''
+      ? [parseCooldown(await this.store.get(this.key('cooldown', member)))]
+      : (await Promise.all([this.store.get(this.key('cooldown', member)), this.store.get(this.key('cooldown', member, model))])).map(parseCooldown)
     const now = this.now()
     let longest: Cooldown | undefined
     for (const c of found) if (c !== undefined && c.until > now && (longest === undefined || c.until > longest.until)) longest = c

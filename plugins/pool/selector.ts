@@ -1,6 +1,6 @@
 import type { StateStore } from '../state-store.js'
 import type { ConcurrencyTracker } from './concurrency.js'
-import type { HealthTracker } from './health.js'
+import type { Cooldown, HealthTracker } from './health.js'
 import type { PoolStrategy } from './pool-config.js'
 
 /** A pool member as the selector sees it; `id` is the state key (memberId(type, name)). */
@@ -107,10 +107,9 @@ export async function selectMember<T extends SelectableMember> (
     else usable.push(member)
   }
   const needLoad = (m: T): boolean => strategy === 'least-busy' || (m.concurrencyLimit ?? 0) > 0
-  const checks = await Promise.all(usable.map(async m => await Promise.all([
-    state.health.cooldownOf(m.id, model),
-    needLoad(m) ? state.concurrency.inFlight(m.id) : Promise.resolve(0)
-  ])))
+  const checks = await Promise.all(usable.map(async (m): Promise<[Cooldown | undefined, number]> => needLoad(m)
+    ? await Promise.all([state.health.cooldownOf(m.id, model), state.concurrency.inFlight(m.id)])
+    : [await state.health.cooldownOf(m.id, model), 0]))
   const eligible: T[] = []
   const load = new Map<T, number>()
   usable.forEach((member, i) => {
