@@ -77,13 +77,27 @@ export class Transport {
     this.owned = true
   }
 
+  /** Upstream URLs, split once: they are a configured base URL and a few operations, asked for on every request. */
+  private readonly targets = new Map<string, { origin: string, path: string }>()
+  private split (raw: string): { origin: string, path: string } {
+    let target = this.targets.get(raw)
+    if (target === undefined) {
+      const url = new URL(raw)
+      target = { origin: url.origin, path: url.pathname + url.search }
+      // Bounded: a model name can be part of a URL (Gemini), and clients choose model names.
+      if (this.targets.size >= 1024) this.targets.clear()
+      this.targets.set(raw, target)
+    }
+    return target
+  }
+
   async request (req: UpstreamRequest): Promise<UpstreamResponse> {
     try {
       // undici's top-level request() only splits the URL and calls this (it lives in the index we do not load).
-      const url = new URL(req.url)
+      const target = this.split(req.url)
       const res = await this.dispatcher.request({
-        origin: url.origin,
-        path: url.pathname + url.search,
+        origin: target.origin,
+        path: target.path,
         method: req.method ?? 'POST',
         headers: req.headers,
         body: req.body,
