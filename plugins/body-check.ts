@@ -1,6 +1,6 @@
 import { TypeCompiler } from '@sinclair/typebox/compiler'
 import type { Static, TSchema } from '@sinclair/typebox'
-import { invalidRequest } from './gateway-error.js'
+import { invalidRequest, type GatewayError } from './gateway-error.js'
 
 /** JSON pointer → the field notation clients know: /messages/2/content → messages[2].content */
 export function formatPath (pointer: string): string {
@@ -10,6 +10,11 @@ export function formatPath (pointer: string): string {
     out += /^\d+$/.test(name) ? `[${name}]` : (out === '' ? name : `.${name}`)
   }
   return out
+}
+
+/** The 400 for a field that does not match its schema, worded as every request check words it. */
+export function invalidField (field: string, message: string | undefined): GatewayError {
+  return invalidRequest(`Invalid field "${field}": ${message ?? 'invalid value'}`, field)
 }
 
 /** Throws a 400 GatewayError naming the first bad field, or returns with the body known to match the schema. */
@@ -26,6 +31,6 @@ export function compileBodyCheck<T extends TSchema> (schema: T): BodyCheck<Stati
     if (check.Check(body)) return
     const first = check.Errors(body).First()
     const field = first === undefined ? 'body' : formatPath(first.path) || 'body'
-    throw invalidRequest(`Invalid field "${field}": ${first?.message ?? 'invalid value'}`, field)
+    throw invalidField(field, first?.message)
   }
 }

@@ -42,8 +42,10 @@ export class CanonicalRequest<Body> {
   private build (): ChatRequest {
     const { codec, body, alias, edit, adjust, ctx } = this.source
     codec.checkRequest(body)
+    // The decoder returns a fresh object: the alias and the edit may change it in place.
     let req = codec.decodeRequest(body, ctx)
-    req = alias.params === undefined ? { ...req, model: alias.model } : applyAliasParams({ ...req, model: alias.model }, alias.params)
+    req.model = alias.model
+    if (alias.params !== undefined) req = applyAliasParams(req, alias.params)
     if (edit !== undefined) req.system = edit(req.system)
     return adjust === undefined ? req : adjust(req)
   }

@@ -3,7 +3,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { ModelInfo, Protocol } from '../schemas/canonical.js'
 import type { RenderedError, SurfaceCodec } from '../routes/surface-codec.js'
 import { GatewayError, isGatewayError, kindForStatus } from './gateway-error.js'
-import { formatPath } from './body-check.js'
+import { formatPath, invalidField } from './body-check.js'
 
 /** What the shared routes need from each surface: its error format and its model-list shapes. */
 export interface SurfaceEntry extends Pick<SurfaceCodec, 'protocol' | 'renderError'> {
@@ -43,9 +43,9 @@ export function toGatewayError (err: FastifyError | Error): GatewayError {
     const path = formatPath(v.instancePath)
     const field = path === '' ? (fe.validationContext ?? 'body') : path
     const missing = typeof v.params?.missingProperty === 'string' ? v.params.missingProperty : undefined
-    const param = missing !== undefined ? (path === '' ? missing : `${path}.${missing}`) : field
-    const message = missing !== undefined ? `Missing required field "${param}"` : `Invalid field "${field}": ${v.message ?? 'invalid value'}`
-    return new GatewayError({ kind: 'invalid_request', status: 400, message, param })
+    if (missing === undefined) return invalidField(field, v.message)
+    const param = path === '' ? missing : `${path}.${missing}`
+    return new GatewayError({ kind: 'invalid_request', status: 400, message: `Missing required field "${param}"`, param })
   }
   if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
     return new GatewayError({ kind: 'request_too_large', status: 413, message: 'Request body is larger than the gateway allows (BODY_LIMIT)' })

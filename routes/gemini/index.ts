@@ -2,9 +2,9 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { GeminiCountTokensRequest, type GeminiGenerateRequest } from '../../schemas/gemini/generate-request.js'
 import { handleChat } from '../../plugins/chat-pipeline.js'
 import { countInputTokens } from '../../plugins/count-tokens.js'
-import { compileBodyCheck, type BodyCheck } from '../../plugins/body-check.js'
+import { compileBodyCheck, invalidField, type BodyCheck } from '../../plugins/body-check.js'
 import { isRecord } from '../../schemas/json-text.js'
-import { invalidRequest, notFound } from '../../plugins/gateway-error.js'
+import { notFound } from '../../plugins/gateway-error.js'
 import { collectModels } from '../models.js'
 import { encodeGeminiModel, encodeGeminiModelList, geminiCodec } from './codec/index.js'
 
@@ -38,7 +38,7 @@ const geminiRoutes: FastifyPluginAsync = async (fastify) => {
 
   async function generate (request: FastifyRequest, reply: FastifyReply, model: string, stream: boolean): Promise<FastifyReply> {
     // The full schema is checked when the request is translated; a passthrough body is the upstream's to judge.
-    if (!isRecord(request.body)) throw invalidRequest('Invalid field "body": Expected object', 'body')
+    if (!isRecord(request.body)) throw invalidField('body', 'Expected object')
     const query = request.query as Record<string, unknown>
     const sse = query.alt === 'sse'
     const body = { ...(request.body as GeminiGenerateRequest), model, stream }
