@@ -44,8 +44,10 @@ export interface SwitchboardOptions {
   config?: Partial<GatewayConfig>
   /** URL prefix for every gateway route, e.g. '/llm'. */
   prefix?: string
-  /** Replaces the upstream HTTP dispatcher (tests, corporate agents). */
+  /** Replaces the upstream HTTP dispatcher (tests, corporate agents); no proxy is then applied. */
   dispatcher?: Dispatcher
+  /** The environment whose HTTPS_PROXY, HTTP_PROXY and no_proxy apply to upstream calls (default: process.env). */
+  proxyEnv?: NodeJS.ProcessEnv
   /** Replaces the in-memory state store (the CLI passes the Redis one when REDIS_URL is set). */
   store?: StateStore
   /** Fixed clock and ids for tests. */
@@ -69,7 +71,10 @@ const gateway: FastifyPluginAsync<SwitchboardOptions> = async (fastify, opts) =>
   fastify.decorate('gatewayTranslate', opts.translate ?? createTranslateContext())
   await fastify.register(configPlugin, { config })
   await fastify.register(statePlugin, opts.store === undefined ? {} : { store: opts.store })
-  await fastify.register(transportPlugin, opts.dispatcher === undefined ? {} : { dispatcher: opts.dispatcher })
+  await fastify.register(transportPlugin, {
+    ...(opts.dispatcher === undefined ? {} : { dispatcher: opts.dispatcher }),
+    ...(opts.proxyEnv === undefined ? {} : { env: opts.proxyEnv })
+  })
   await fastify.register(errorHandlerPlugin)
   await fastify.register(requestIdPlugin)
   await fastify.register(rawBodyPlugin)

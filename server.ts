@@ -15,6 +15,8 @@ export interface ServerOptions {
   logStream?: NodeJS.WritableStream
   /** See SwitchboardOptions.onGateway. */
   onGateway?: (gateway: FastifyInstance) => void
+  /** See SwitchboardOptions.proxyEnv. */
+  proxyEnv?: NodeJS.ProcessEnv
 }
 
 /** Query parameters that carry credentials (Gemini's ?key=). */
@@ -98,7 +100,8 @@ export async function buildServer (config: GatewayConfig, opts: ServerOptions = 
     config,
     ...(opts.dispatcher === undefined ? {} : { dispatcher: opts.dispatcher }),
     ...(opts.store === undefined ? {} : { store: opts.store }),
-    ...(opts.onGateway === undefined ? {} : { onGateway: opts.onGateway })
+    ...(opts.onGateway === undefined ? {} : { onGateway: opts.onGateway }),
+    ...(opts.proxyEnv === undefined ? {} : { proxyEnv: opts.proxyEnv })
   })
   return fastify
 }

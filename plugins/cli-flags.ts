@@ -34,6 +34,7 @@ const FLAG_KEYS: Readonly<Record<string, string>> = {
   'cron-refresh-token': 'CRON_REFRESH_TOKEN',
   'provider-pools-file': 'PROVIDER_POOLS_FILE_PATH',
   'proxy-url': 'PROXY_URL',
+  'proxy-enabled-providers': 'PROXY_ENABLED_PROVIDERS',
   'redis-url': 'REDIS_URL',
   'log-level': 'LOG_LEVEL'
 }
@@ -58,6 +59,8 @@ export function flagsToConfig (argv: string[]): { file?: string, values: Record<
       const n = Number(raw)
       if (!Number.isFinite(n)) throw new ConfigError(key, `--${flag} expects a number, got "${raw}"`)
       out[key] = n
+    } else if (key === 'PROXY_ENABLED_PROVIDERS') {
+      out[key] = raw.split(',').map(s => s.trim()).filter(s => s !== '')
     } else if (key === 'CRON_REFRESH_TOKEN') {
       out[key] = /^(1|true|yes|on)$/i.test(raw)
     } else {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { Value } from '@sinclair/typebox/value'
 import type { TSchema } from '@sinclair/typebox'
 import { GatewayConfig } from '../schemas/config.js'
+import { parseProxyUrl, ProxySettingError } from './proxy-settings.js'
 
 /** A configuration problem that names the key; the CLI prints it and exits non-zero. */
 export class ConfigError extends Error {
@@ -32,7 +33,7 @@ const KNOWN_KEYS = new Set(Object.keys(GatewayConfig.properties))
 const A2_IGNORED_KEYS = new Set([
   'SYSTEM_PROMPT_CONTENT', 'CRON_NEAR_MINUTES_OVERRIDE', 'MAX_ERROR_COUNT', 'TOOL_DESCRIPTION_REPLACEMENTS', 'USE_SYSTEM_PROXY_GEMINI',
   'USE_SYSTEM_PROXY_OPENAI', 'USE_SYSTEM_PROXY_CLAUDE', 'USE_SYSTEM_PROXY_KIRO', 'USE_SYSTEM_PROXY_QWEN',
-  'PROXY_ENABLED_PROVIDERS', 'LOGIN_EXPIRY', 'LOG_ENABLED', 'LOG_OUTPUT_MODE', 'LOG_DIR', 'LOG_INCLUDE_REQUEST_ID',
+  'LOGIN_EXPIRY', 'LOG_ENABLED', 'LOG_OUTPUT_MODE', 'LOG_DIR', 'LOG_INCLUDE_REQUEST_ID',
   'LOG_INCLUDE_TIMESTAMP', 'LOG_MAX_FILE_SIZE', 'LOG_MAX_FILES', 'TLS_SIDECAR_ENABLED', 'TLS_SIDECAR_PORT',
   'TLS_SIDECAR_BINARY_PATH', 'TLS_SIDECAR_PROXY_URL', 'TLS_SIDECAR_ENABLED_PROVIDERS', 'SCHEDULED_HEALTH_CHECK',
   'providerPoolsFilePath'
@@ -50,6 +51,10 @@ function fromEnvString (key: string, raw: string, schema: TSchema): unknown {
     if (/^(1|true|yes|on)$/i.test(raw)) return true
     if (/^(0|false|no|off)$/i.test(raw)) return false
     throw new ConfigError(key, `expected true or false, got "${raw}"`)
+  }
+  // A list of names is also written as a comma list in the environment (PROXY_ENABLED_PROVIDERS=a,b).
+  if (type === 'array' && !raw.trimStart().startsWith('[') && (schema.items as TSchema | undefined)?.type === 'string') {
+    return raw.split(',').map(s => s.trim()).filter(s => s !== '')
   }
   if (type === 'array' || type === 'object') {
     try {
@@ -102,6 +107,14 @@ function checkSemantics (config: GatewayConfig): void {
   for (const key of ['OPENAI_BASE_URL', 'OPENROUTER_BASE_URL', 'CLAUDE_BASE_URL', 'GEMINI_API_BASE_URL', 'GEMINI_BASE_URL'] as const) {
     if (!isAsciiUrl(config[key])) throw new ConfigError(key, `must be an http(s) URL, got "${config[key]}"`)
   }
+  if (config.PROXY_URL !== undefined && config.PROXY_URL.trim() !== '') {
+    try {
+      parseProxyUrl(config.PROXY_URL, 'PROXY_URL')
+    } catch (err) {
+      if (err instanceof ProxySettingError) throw new ConfigError(err.key, err.message)
+      throw err
+    }
+  }
   for (const [i, r] of config.SYSTEM_PROMPT_REPLACEMENTS.entries()) {
     if (r.regex === true) {
       try {
@@ -112,6 +125,15 @@ function checkSemantics (config: GatewayConfig): void {
       }
     }
   }
+}
+
+/** Proxy settings that do nothing as written. */
+function proxyWarnings (config: GatewayConfig): string[] {
+  const enabled = config.PROXY_ENABLED_PROVIDERS
+  if (enabled === undefined) return []
+  if (config.PROXY_URL === undefined || config.PROXY_URL.trim() === '') return ['PROXY_ENABLED_PROVIDERS has no effect without PROXY_URL']
+  if (enabled.length === 0) return ['PROXY_ENABLED_PROVIDERS is empty: no provider uses PROXY_URL (unset it to proxy every provider)']
+  return []
 }
 
 /** Merges defaults < file < environment < flags < overrides, validates, and reports unknown keys as warnings. */
@@ -138,6 +160,7 @@ export function loadConfig (sources: ConfigSources): LoadedConfig {
   if (!Value.Check(GatewayConfig, withDefaults)) throw firstError(withDefaults)
   const config = withDefaults as GatewayConfig
   checkSemantics(config)
+  warnings.push(...proxyWarnings(config))
   return { config, warnings }
 }
 

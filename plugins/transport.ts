@@ -1,6 +1,9 @@
 import type { Dispatcher } from 'undici'
-import { Agent, EnvHttpProxyAgent, ProxyAgent } from './undici-lean.js'
-import { classifyTransportError } from './upstream-errors.js'
+import { Agent } from './undici-lean.js'
+import { classifyTransportError, ClientAbortError } from './upstream-errors.js'
+import { GatewayError } from './gateway-error.js'
+import { proxyDispatcher, ProxyTunnelError, tunnelTarget, type TunnelGuard } from './proxy-dispatchers.js'
+import { NoProxy, proxyChoiceKey, type ProxyChoice, type ProxyEndpoint } from './proxy-settings.js'
 import type { GatewayConfig } from '../schemas/config.js'
 
 export interface TransportOptions {
@@ -9,19 +12,18 @@ export interface TransportOptions {
   headersTimeoutMs: number
   /** Longest silence allowed between two body chunks. */
   bodyTimeoutMs: number
-  /** Explicit proxy for every upstream call; otherwise HTTP_PROXY/HTTPS_PROXY/NO_PROXY from the environment. */
-  proxyUrl?: string
-  /** Replaces the whole dispatcher (tests, embedding apps with their own agent). Not closed by us. */
+  /** Replaces the whole dispatcher (tests, embedding apps with their own agent). Not closed by us; no proxy. */
   dispatcher?: Dispatcher
+  /** Where failed proxy tunnels are reported (the gateway's logger). */
+  log?: { warn: (obj: object, msg: string) => void }
 }
 
-/** The transport settings of a configuration (timeouts, proxy). */
+/** The transport settings of a configuration (timeouts). Proxies are chosen per provider: see `withProxy`. */
 export function transportOptions (c: GatewayConfig): TransportOptions {
   return {
     connectTimeoutMs: c.UPSTREAM_CONNECT_TIMEOUT_MS,
     headersTimeoutMs: c.UPSTREAM_HEADERS_TIMEOUT_MS,
-    bodyTimeoutMs: c.UPSTREAM_BODY_TIMEOUT_MS,
-    ...(c.PROXY_URL === undefined ? {} : { proxyUrl: c.PROXY_URL })
+    bodyTimeoutMs: c.UPSTREAM_BODY_TIMEOUT_MS
   }
 }
 
@@ -41,49 +43,129 @@ export interface UpstreamResponse {
   body: UpstreamBody
 }
 
-function hasProxyEnv (): boolean {
-  const env = process.env
-  return Boolean(env.HTTP_PROXY ?? env.HTTPS_PROXY ?? env.http_proxy ?? env.https_proxy)
+/** A proxy's dispatcher and the guard of its tunnels. */
+interface ProxyRoute {
+  proxy: ProxyEndpoint
+  dispatcher: Dispatcher
+  guard: TunnelGuard
 }
 
-/**
- * The one place upstream HTTP happens: a keep-alive undici agent (one connection pool per origin), timeouts from
- * config, proxy support, and transport failures turned into GatewayErrors (timeouts 504, unreachable 502).
- */
-export class Transport {
-  readonly dispatcher: Dispatcher
-  private readonly owned: boolean
+/** An upstream URL split once, with the route its origin takes. */
+interface Target {
+  origin: string
+  path: string
+  /** host:port, as tunnels are keyed. */
+  tunnel: string
+  via?: ProxyRoute
+}
 
-  constructor (opts: TransportOptions) {
-    if (opts.dispatcher !== undefined) {
-      this.dispatcher = opts.dispatcher
-      this.owned = false
-      return
-    }
-    const common = {
+/** The dispatchers of one gateway: one direct agent, one per proxy; shared by every provider's Transport. */
+class Dispatchers {
+  readonly direct: Dispatcher
+  private readonly proxies = new Map<string, ProxyRoute>()
+  readonly byChoice = new Map<string, Transport>()
+  /** The transport without a proxy, which `withProxy` returns for a direct choice. */
+  root: Transport | undefined
+
+  constructor (private readonly opts: TransportOptions, readonly owned: boolean) {
+    this.direct = opts.dispatcher ?? new Agent({
       connect: { timeout: opts.connectTimeoutMs },
       headersTimeout: opts.headersTimeoutMs,
       bodyTimeout: opts.bodyTimeoutMs,
-      keepAliveTimeout: 30_000,
-      connections: 256
+      keepAliveTimeout: KEEP_ALIVE_MS,
+      connections: CONNECTIONS
+    })
+  }
+
+  proxy (endpoint: ProxyEndpoint): ProxyRoute {
+    let route = this.proxies.get(endpoint.url.href)
+    if (route === undefined) {
+      const built = proxyDispatcher(endpoint, {
+        connectTimeoutMs: this.opts.connectTimeoutMs,
+        headersTimeoutMs: this.opts.headersTimeoutMs,
+        bodyTimeoutMs: this.opts.bodyTimeoutMs,
+        keepAliveTimeoutMs: KEEP_ALIVE_MS,
+        connections: CONNECTIONS
+      })
+      route = { proxy: endpoint, ...built }
+      this.proxies.set(endpoint.url.href, route)
     }
-    if (opts.proxyUrl !== undefined && opts.proxyUrl !== '') {
-      this.dispatcher = new ProxyAgent({ uri: opts.proxyUrl, ...common })
-    } else if (hasProxyEnv()) {
-      this.dispatcher = new EnvHttpProxyAgent(common)
-    } else {
-      this.dispatcher = new Agent(common)
+    return route
+  }
+
+  /** Tunnels begun through each proxy, by its masked URL (tests bound them). */
+  tunnelCounts (): Map<string, { connects: number, opening: number }> {
+    return new Map([...this.proxies.values()].map(r => [r.proxy.label, { connects: r.guard.connects, opening: r.guard.opening }]))
+  }
+
+  async close (): Promise<void> {
+    if (this.owned) await this.direct.close()
+    await Promise.all([...this.proxies.values()].map(async r => { await r.dispatcher.close() }))
+  }
+}
+
+const KEEP_ALIVE_MS = 30_000
+const CONNECTIONS = 256
+/** Past the connect and headers timeouts, the per-attempt deadline waits this much before it calls the proxy stuck. */
+const DEADLINE_SLACK_MS = 1000
+const NO_PROXY_CHOICE: ProxyChoice = { noProxy: new NoProxy(''), source: 'none' }
+
+/**
+ * The one place upstream HTTP happens: keep-alive undici agents (one connection pool per origin), timeouts from
+ * config, an upstream proxy chosen per provider (`withProxy`), and transport failures turned into GatewayErrors
+ * (timeouts 504, unreachable 502, a failed proxy named in both).
+ */
+export class Transport {
+  private readonly dispatchers: Dispatchers
+  private readonly choice: ProxyChoice
+
+  constructor (private readonly opts: TransportOptions, shared?: Dispatchers, choice: ProxyChoice = NO_PROXY_CHOICE) {
+    this.dispatchers = shared ?? new Dispatchers(opts, opts.dispatcher === undefined)
+    this.dispatchers.root ??= this
+    this.choice = choice
+  }
+
+  /** The direct dispatcher (or the one the options replaced it with). */
+  get dispatcher (): Dispatcher {
+    return this.dispatchers.direct
+  }
+
+  /**
+   * A transport that sends through `choice`'s proxies (sharing this one's connection pools). A replaced dispatcher
+   * (tests, an embedding app's agent) is used as given: it owns its own routing.
+   */
+  withProxy (choice: ProxyChoice): Transport {
+    const root = this.dispatchers.root ?? this
+    if (this.opts.dispatcher !== undefined || (choice.http === undefined && choice.https === undefined)) return root
+    const key = proxyChoiceKey(choice)
+    let transport = this.dispatchers.byChoice.get(key)
+    if (transport === undefined) {
+      transport = new Transport(this.opts, this.dispatchers, choice)
+      this.dispatchers.byChoice.set(key, transport)
     }
-    this.owned = true
+    return transport
+  }
+
+  /** Tunnels begun through each proxy, by its masked URL. */
+  tunnelCounts (): Map<string, { connects: number, opening: number }> {
+    return this.dispatchers.tunnelCounts()
   }
 
   /** Upstream URLs, split once: they are a configured base URL and a few operations, asked for on every request. */
-  private readonly targets = new Map<string, { origin: string, path: string }>()
-  private split (raw: string): { origin: string, path: string } {
+  private readonly targets = new Map<string, Target>()
+  private split (raw: string): Target {
     let target = this.targets.get(raw)
     if (target === undefined) {
       const url = new URL(raw)
-      target = { origin: url.origin, path: url.pathname + url.search }
+      const proxy = url.protocol === 'https:' ? this.choice.https : this.choice.http
+      const port = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port)
+      const direct = proxy === undefined || this.choice.noProxy.exempts(url.hostname, port)
+      target = {
+        origin: url.origin,
+        path: url.pathname + url.search,
+        tunnel: tunnelTarget(url.hostname, url.port, url.protocol),
+        ...(direct ? {} : { via: this.dispatchers.proxy(proxy) })
+      }
       // Bounded: a model name can be part of a URL (Gemini), and clients choose model names.
       if (this.targets.size >= 1024) this.targets.clear()
       this.targets.set(raw, target)
@@ -92,24 +174,111 @@ export class Transport {
   }
 
   async request (req: UpstreamRequest): Promise<UpstreamResponse> {
+    let target: Target | undefined
     try {
-      // undici's top-level request() only splits the URL and calls this (it lives in the index we do not load).
-      const target = this.split(req.url)
-      const res = await this.dispatcher.request({
-        origin: target.origin,
-        path: target.path,
-        method: req.method ?? 'POST',
-        headers: req.headers,
-        body: req.body,
-        signal: req.signal
-      })
-      return { status: res.statusCode, headers: res.headers, body: res.body }
+      target = this.split(req.url)
+      if (target.via !== undefined) return await this.throughProxy(target, target.via, req)
+      return await send(this.dispatchers.direct, target, req, req.signal)
     } catch (err) {
       throw classifyTransportError(err, req.signal)
     }
   }
 
-  async close (): Promise<void> {
-    if (this.owned) await this.dispatcher.close()
+  /**
+   * A call through a proxy, bounded whatever the proxy does: a deadline for the response headers (connect + headers
+   * timeouts), an answer the moment the client leaves (undici keeps a request that waits for a connection until a
+   * connection exists), and the proxy's unfinished tunnels dropped when no request waits for them any more.
+   */
+  private async throughProxy (target: Target, route: ProxyRoute, req: UpstreamRequest): Promise<UpstreamResponse> {
+    const deadline = new AbortController()
+    const deadlineMs = this.opts.connectTimeoutMs + this.opts.headersTimeoutMs + DEADLINE_SLACK_MS
+    const timer = setTimeout(() => { deadline.abort() }, deadlineMs)
+    const signal = AbortSignal.any([req.signal, deadline.signal])
+    route.guard.enter(target.tunnel)
+    try {
+      return await untilAborted(send(route.dispatcher, target, req, signal), signal)
+    } catch (err) {
+      throw this.proxyFailure(err, route, target, req.signal, deadline.signal, deadlineMs)
+    } finally {
+      clearTimeout(timer)
+      route.guard.leave(target.tunnel, signal.aborted)
+    }
   }
+
+  private proxyFailure (err: unknown, route: ProxyRoute, target: Target, client: AbortSignal, deadline: AbortSignal, deadlineMs: number): Error {
+    if (client.aborted) return new ClientAbortError()
+    const tunnel = findTunnelError(err)
+    let failure: Error
+    if (tunnel !== undefined) {
+      failure = new GatewayError({
+        kind: tunnel.timedOut ? 'timeout' : 'bad_gateway',
+        status: tunnel.timedOut ? 504 : 502,
+        code: tunnel.timedOut ? 'upstream_proxy_timeout' : 'upstream_proxy_failed',
+        message: `The upstream proxy ${route.proxy.label} ${tunnel.reason}`,
+        // A proxy that wants other credentials will want them on every retry too.
+        ...(tunnel.proxyStatus === 407 ? { shouldRetry: false } : {}),
+        cause: err
+      })
+    } else if (deadline.aborted) {
+      failure = new GatewayError({
+        kind: 'timeout',
+        status: 504,
+        code: 'upstream_proxy_timeout',
+        message: `The upstream proxy ${route.proxy.label} gave no answer from ${target.tunnel} within ${deadlineMs} ms`,
+        cause: err
+      })
+    } else {
+      return classifyTransportError(err, client)
+    }
+    this.opts.log?.warn({ proxy: route.proxy.label, target: target.tunnel, err: failure.message }, 'upstream proxy failed')
+    return failure
+  }
+
+  /** Closes every dispatcher this transport and its proxied siblings opened (not a replaced one). */
+  async close (): Promise<void> {
+    await this.dispatchers.close()
+  }
+}
+
+async function send (dispatcher: Dispatcher, target: Target, req: UpstreamRequest, signal: AbortSignal): Promise<UpstreamResponse> {
+  // undici's top-level request() only splits the URL and calls this (it lives in the index we do not load).
+  const res = await dispatcher.request({
+    origin: target.origin,
+    path: target.path,
+    method: req.method ?? 'POST',
+    headers: req.headers,
+    body: req.body,
+    signal
+  })
+  return { status: res.statusCode, headers: res.headers, body: res.body }
+}
+
+/** Settles with `pending`, or rejects as soon as `signal` aborts (a late response's body is then discarded). */
+async function untilAborted (pending: Promise<UpstreamResponse>, signal: AbortSignal): Promise<UpstreamResponse> {
+  if (signal.aborted) {
+    pending.then(res => { res.body.destroy() }, () => {})
+    throw signal.reason
+  }
+  return await new Promise<UpstreamResponse>((resolve, reject) => {
+    const onAbort = (): void => {
+      pending.then(res => { res.body.destroy() }, () => {})
+      reject(signal.reason)
+    }
+    signal.addEventListener('abort', onAbort, { once: true })
+    pending.then(res => {
+      signal.removeEventListener('abort', onAbort)
+      resolve(res)
+    }, (err: unknown) => {
+      signal.removeEventListener('abort', onAbort)
+      reject(err)
+    })
+  })
+}
+
+function findTunnelError (err: unknown): ProxyTunnelError | undefined {
+  for (let e = err, depth = 0; e !== undefined && e !== null && depth < 5; depth++) {
+    if (e instanceof ProxyTunnelError) return e
+    e = (e as { cause?: unknown }).cause
+  }
+  return undefined
 }

@@ -3,13 +3,9 @@ declare module 'undici/lib/dispatcher/agent.js' {
   const Agent: typeof import('undici').Agent
   export default Agent
 }
-declare module 'undici/lib/dispatcher/proxy-agent.js' {
-  const ProxyAgent: typeof import('undici').ProxyAgent
-  export default ProxyAgent
-}
-declare module 'undici/lib/dispatcher/env-http-proxy-agent.js' {
-  const EnvHttpProxyAgent: typeof import('undici').EnvHttpProxyAgent
-  export default EnvHttpProxyAgent
+declare module 'undici/lib/core/connect.js' {
+  const buildConnector: typeof import('undici').buildConnector
+  export default buildConnector
 }
 declare module 'undici/lib/dispatcher/dispatcher.js' {
   const Dispatcher: typeof import('undici').Dispatcher

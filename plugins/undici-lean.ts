@@ -4,10 +4,9 @@
  * calls (plain `request` through an agent): ~50 ms of the bundled CLI's start-up CPU (median of 15 starts).
  * undici's package.json has no "exports" map, so these paths resolve; the types still come from 'undici'.
  */
-import type { Agent as AgentClass, EnvHttpProxyAgent as EnvHttpProxyAgentClass, ProxyAgent as ProxyAgentClass } from 'undici'
+import type { Agent as AgentClass, buildConnector as buildConnectorFn } from 'undici'
 import AgentImpl from 'undici/lib/dispatcher/agent.js'
-import EnvHttpProxyAgentImpl from 'undici/lib/dispatcher/env-http-proxy-agent.js'
-import ProxyAgentImpl from 'undici/lib/dispatcher/proxy-agent.js'
+import buildConnectorImpl from 'undici/lib/core/connect.js'
 import DispatcherImpl from 'undici/lib/dispatcher/dispatcher.js'
 import api from 'undici/lib/api/index.js'
 // The index also installs an undici Agent as the process-wide global dispatcher, which Node's built-in fetch then
@@ -16,10 +15,9 @@ import api from 'undici/lib/api/index.js'
 import 'undici/lib/global.js'
 
 // What undici's index does: request/stream/pipeline/upgrade/connect live on every dispatcher's prototype.
-// Transport calls dispatcher.request; ProxyAgent tunnels through its client's connect(). Idempotent when an
-// embedding app loads the full undici too (same module instances, same functions).
+// Transport calls dispatcher.request. Idempotent when an embedding app loads the full undici too (same module
+// instances, same functions).
 Object.assign(DispatcherImpl.prototype, api)
 
 export const Agent: typeof AgentClass = AgentImpl
-export const ProxyAgent: typeof ProxyAgentClass = ProxyAgentImpl
-export const EnvHttpProxyAgent: typeof EnvHttpProxyAgentClass = EnvHttpProxyAgentImpl
+export const buildConnector: typeof buildConnectorFn = buildConnectorImpl

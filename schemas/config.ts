@@ -35,7 +35,9 @@ export const GatewayConfig = Type.Object({
   PASSTHROUGH: Type.Boolean({ description: 'Forward same-protocol requests untranslated (false forces the canonical path)', default: true }),
 
   // Upstream transport
-  PROXY_URL: Type.Optional(Str('HTTP(S) proxy for every upstream call (else HTTP_PROXY/HTTPS_PROXY/NO_PROXY)')),
+  PROXY_URL: Type.Optional(Str('Upstream proxy (http://, https://, socks5://, user:password@ allowed) for every provider, or those PROXY_ENABLED_PROVIDERS lists; else HTTPS_PROXY/HTTP_PROXY')),
+  PROXY_ENABLED_PROVIDERS: Type.Optional(Type.Array(Type.String(), { description: 'Provider types that use PROXY_URL (a comma list or JSON array; unset: all, empty: none)' })),
+  NO_PROXY: Type.Optional(Str('Hosts that bypass every proxy (comma list: host, .domain, host:port, IP, CIDR, *)')),
   UPSTREAM_CONNECT_TIMEOUT_MS: Int('TCP/TLS connect timeout', 10_000, 1),
   UPSTREAM_HEADERS_TIMEOUT_MS: Int('Time allowed until the upstream answers', 300_000, 1),
   UPSTREAM_BODY_TIMEOUT_MS: Int('Longest silence allowed inside an upstream body', 300_000, 1),

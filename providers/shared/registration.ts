@@ -31,7 +31,7 @@ export function registerProviderType (fastify: FastifyInstance, spec: ProviderTy
   const members = fastify.gatewayPools.membersOf(spec.type)
   if (members === undefined) {
     if (!spec.configured(config) && !namedProviders(config).includes(spec.type)) return
-    fastify.gatewayProviders.add(spec.create(spec.type, config, deps))
+    fastify.gatewayProviders.add(spec.create(spec.type, config, { ...deps, transport: fastify.gatewayTransportFor(spec.type, spec.type, config) }))
     return
   }
   members.forEach((member, i) => {
@@ -45,7 +45,8 @@ export function registerProviderType (fastify: FastifyInstance, spec: ProviderTy
       if (err instanceof ConfigError) throw new ConfigError(`${spec.type}.members[${i}].${err.key}`, err.message)
       throw err
     }
-    fastify.gatewayProviders.add(spec.create(id, merged, { ...deps, log: fastify.log.child({ provider: id }) }))
+    const transport = fastify.gatewayTransportFor(id, spec.type, merged)
+    fastify.gatewayProviders.add(spec.create(id, merged, { ...deps, transport, log: fastify.log.child({ provider: id }) }))
     fastify.gatewayPools.register({
       id,
       weight: member.weight,
