@@ -3,6 +3,7 @@ import type { GatewayConfig } from '../schemas/config.js'
 import { loadConfig, readConfigFile } from '../plugins/config-loader.js'
 import { flagsToConfig } from '../plugins/cli-flags.js'
 import { Transport, transportOptions } from '../plugins/transport.js'
+import { proxyChoiceFor } from '../plugins/proxy-settings.js'
 
 /** Where a command writes and what environment it reads; tests pass their own. */
 export interface CommandIo {
@@ -35,7 +36,7 @@ export function loadCommandConfig (argv: string[], io: CommandIo): GatewayConfig
   }).config
 }
 
-/** A Transport for a one-off command, with the gateway's timeouts and proxy settings. */
-export function commandTransport (config: GatewayConfig): Transport {
-  return new Transport(transportOptions(config))
+/** A Transport for a one-off command on behalf of one provider type, with the gateway's timeouts and its proxy. */
+export function commandTransport (config: GatewayConfig, providerType: string, env: NodeJS.ProcessEnv): Transport {
+  return new Transport(transportOptions(config)).withProxy(proxyChoiceFor(providerType, config, env))
 }

@@ -24,7 +24,7 @@ export async function runLoginGemini (argv: string[], io: CommandIo): Promise<nu
   const state = randomBytes(24).toString('hex')
   const pkce = createPkcePair()
   const callback = await startCallbackServer(state, LOGIN_TIMEOUT_MS)
-  const transport = commandTransport(config)
+  const transport = commandTransport(config, 'gemini-cli-oauth', io.env)
   try {
     io.out('Open this URL in a browser and sign in with the Google account to use for Gemini:')
     io.out('')

@@ -2,15 +2,10 @@ import { readFileSync } from 'node:fs'
 import { Value } from '@sinclair/typebox/value'
 import type { TSchema } from '@sinclair/typebox'
 import { GatewayConfig } from '../schemas/config.js'
-import { parseProxyUrl, ProxySettingError } from './proxy-settings.js'
+import { ConfigError } from './config-error.js'
+import { parseProxyUrl } from './proxy-settings.js'
 
-/** A configuration problem that names the key; the CLI prints it and exits non-zero. */
-export class ConfigError extends Error {
-  constructor (readonly key: string, message: string) {
-    super(`Invalid configuration: ${key}: ${message}`)
-    this.name = 'ConfigError'
-  }
-}
+export { ConfigError }
 
 export interface ConfigSources {
   /** Parsed JSON config file (AIClient-2-API config.json or ours). */
@@ -107,14 +102,7 @@ function checkSemantics (config: GatewayConfig): void {
   for (const key of ['OPENAI_BASE_URL', 'OPENROUTER_BASE_URL', 'CLAUDE_BASE_URL', 'GEMINI_API_BASE_URL', 'GEMINI_BASE_URL'] as const) {
     if (!isAsciiUrl(config[key])) throw new ConfigError(key, `must be an http(s) URL, got "${config[key]}"`)
   }
-  if (config.PROXY_URL !== undefined && config.PROXY_URL.trim() !== '') {
-    try {
-      parseProxyUrl(config.PROXY_URL, 'PROXY_URL')
-    } catch (err) {
-      if (err instanceof ProxySettingError) throw new ConfigError(err.key, err.message)
-      throw err
-    }
-  }
+  if (config.PROXY_URL !== undefined && config.PROXY_URL.trim() !== '') parseProxyUrl(config.PROXY_URL, 'PROXY_URL')
   for (const [i, r] of config.SYSTEM_PROMPT_REPLACEMENTS.entries()) {
     if (r.regex === true) {
       try {

@@ -1,4 +1,5 @@
 import { BlockList, isIP } from 'node:net'
+import { ConfigError } from './config-error.js'
 
 /** One upstream proxy, parsed and checked once at start-up. */
 export interface ProxyEndpoint {
@@ -15,13 +16,6 @@ export interface ProxyChoice {
   noProxy: NoProxy
   /** What chose the proxy (a setting name), for the start-up log. */
   source: 'PROXY_URL' | 'environment' | 'none'
-}
-
-export class ProxySettingError extends Error {
-  constructor (readonly key: string, message: string) {
-    super(message)
-    this.name = 'ProxySettingError'
-  }
 }
 
 const PROXY_SCHEMES = new Map<string, ProxyEndpoint['kind']>([
@@ -42,13 +36,13 @@ export function parseProxyUrl (raw: string, key: string): ProxyEndpoint {
   try {
     url = new URL(text)
   } catch {
-    throw new ProxySettingError(key, 'is not a URL (expected e.g. http://host:8080 or socks5://user:pass@host:1080)')
+    throw new ConfigError(key, 'is not a URL (expected e.g. http://host:8080 or socks5://user:pass@host:1080)')
   }
   const kind = PROXY_SCHEMES.get(url.protocol)
   if (kind === undefined) {
-    throw new ProxySettingError(key, `has the scheme ${url.protocol.slice(0, -1)}; expected http, https, socks5, socks5h, socks4 or socks4a`)
+    throw new ConfigError(key, `has the scheme ${url.protocol.slice(0, -1)}; expected http, https, socks5, socks5h, socks4 or socks4a`)
   }
-  if (url.hostname === '') throw new ProxySettingError(key, 'has no host')
+  if (url.hostname === '') throw new ConfigError(key, 'has no host')
   return { kind, url, label: maskProxyUrl(url) }
 }
 

@@ -2,8 +2,7 @@ import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import type { Dispatcher } from 'undici'
 import { Transport, transportOptions } from './transport.js'
-import { describeProxyChoice, proxyChoiceFor, ProxySettingError } from './proxy-settings.js'
-import { ConfigError } from './config-loader.js'
+import { describeProxyChoice, proxyChoiceFor } from './proxy-settings.js'
 import type { GatewayConfig } from '../schemas/config.js'
 
 declare module 'fastify' {
@@ -33,13 +32,7 @@ async function transportPlugin (fastify: FastifyInstance, opts: TransportPluginO
   fastify.decorate('gatewayTransport', transport)
   fastify.decorate('gatewayTransportFor', (providerId: string, providerType: string, config: GatewayConfig): Transport => {
     if (opts.dispatcher !== undefined) return transport
-    let choice
-    try {
-      choice = proxyChoiceFor(providerType, config, env)
-    } catch (err) {
-      if (err instanceof ProxySettingError) throw new ConfigError(err.key, err.message)
-      throw err
-    }
+    const choice = proxyChoiceFor(providerType, config, env)
     fastify.log.info(`upstream route of ${providerId}: ${describeProxyChoice(choice)}`)
     return transport.withProxy(choice)
   })

@@ -1,5 +1,6 @@
 import t from 'tap'
-import { describeProxyChoice, maskProxyUrl, NoProxy, parseProxyUrl, proxyChoiceFor, ProxySettingError } from '../../plugins/proxy-settings.js'
+import { describeProxyChoice, maskProxyUrl, NoProxy, parseProxyUrl, proxyChoiceFor } from '../../plugins/proxy-settings.js'
+import { ConfigError } from '../../plugins/config-error.js'
 
 t.test('NO_PROXY matching', async t => {
   const np = new NoProxy('localhost, .internal.example  api.local:8080,*.corp,10.0.0.0/8,[::1],192.168.1.7,fd00::/8')
@@ -28,7 +29,7 @@ t.test('proxy URLs: schemes, defaults, masking', async t => {
   t.equal(parseProxyUrl('proxy.corp:8080', 'HTTPS_PROXY').url.href, 'http://proxy.corp:8080/', 'a bare host:port is http')
   t.equal(maskProxyUrl(new URL('http://token@proxy:1')), 'http://***@proxy:1', 'a user alone is treated as the secret')
   t.equal(maskProxyUrl(new URL('https://proxy')), 'https://proxy')
-  t.throws(() => parseProxyUrl('ftp://x', 'PROXY_URL'), ProxySettingError)
+  t.throws(() => parseProxyUrl('ftp://x', 'PROXY_URL'), ConfigError)
   t.throws(() => parseProxyUrl('http://', 'PROXY_URL'), /not a URL/)
 })
 
