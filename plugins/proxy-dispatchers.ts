@@ -56,7 +56,7 @@ export function tunnelTarget (hostname: string, port: string | number, protocol:
 /** The proxy answered CONNECT with a status other than 2xx. */
 class ProxyRefusal extends Error {
   constructor (readonly status: number, statusLine: string) {
-    super(`answered CONNECT with ${statusLine}`)
+    super(`it answered CONNECT with ${statusLine}`)
   }
 }
 
@@ -107,7 +107,7 @@ export class TunnelGuard {
           return
         }
         const { reason, status } = describeFailure(err)
-        callback(new ProxyTunnelError(this.proxy, target, `tunnel to ${target} failed: ${reason}`, false, status, err), null)
+        callback(new ProxyTunnelError(this.proxy, target, `could not open a tunnel to ${target}: ${reason}`, false, status, err), null)
       })
     }
   }

@@ -62,7 +62,7 @@ t.test('a proxy that closes every tunnel: a 502 naming it, a bounded number of C
   const err = await failure(openaiClient(gw).chat.completions.create(ask))
   const elapsed = Date.now() - started
   t.equal(err.status, 502)
-  t.match(err.message, `The upstream proxy http://alice:***@127.0.0.1:${proxy.port} tunnel to 127.0.0.1:${upstream.port} failed`)
+  t.match(err.message, `The upstream proxy http://alice:***@127.0.0.1:${proxy.port} could not open a tunnel to 127.0.0.1:${upstream.port}: the proxy closed the connection before answering CONNECT`)
   t.equal((err.error as { code?: string }).code, 'upstream_proxy_failed')
   t.ok(proxy.connects.length >= 1 && proxy.connects.length <= 3, `one CONNECT per attempt (saw ${proxy.connects.length})`)
   t.ok(elapsed < 4000, `answered within the configured timeouts (${elapsed} ms)`)
@@ -144,7 +144,7 @@ t.test('a working proxy with credentials carries the call; wrong credentials are
 
   const err = await failure(openaiClient(bad).chat.completions.create(ask))
   t.equal(err.status, 502)
-  t.match(err.message, /answered CONNECT with 407 Proxy Authentication Required: check the user and password in the proxy URL/)
+  t.match(err.message, /could not open a tunnel to 127\.0\.0\.1:\d+: it answered CONNECT with 407 Proxy Authentication Required: check the user and password in the proxy URL/)
   t.equal(proxy.connects.length, 2, 'a refused login is not retried')
 })
 
@@ -195,7 +195,7 @@ t.test('an empty proxy variable does not hide a set one', async t => {
   const err = await failure(openaiClient(tls).chat.completions.create(ask))
   t.equal(err.status, 502)
   t.same(proxy.connects, [`127.0.0.1:${upstream.port}`, `127.0.0.1:${upstream.port}`], 'HTTPS_PROXY was used although HTTP_PROXY is empty')
-  t.match(err.message, `The upstream proxy http://127.0.0.1:${proxy.port} tunnel to 127.0.0.1:${upstream.port} failed`, 'a TLS failure inside the tunnel names the proxy too')
+  t.match(err.message, `The upstream proxy http://127.0.0.1:${proxy.port} could not open a tunnel to 127.0.0.1:${upstream.port}: `, 'a TLS failure inside the tunnel names the proxy too')
 })
 
 t.test('SOCKS5 proxies, with and without credentials', async t => {
@@ -218,7 +218,7 @@ t.test('SOCKS5 proxies, with and without credentials', async t => {
 
   const err = await failure(openaiClient(wrong).chat.completions.create(ask))
   t.equal(err.status, 502)
-  t.match(err.message, `The upstream proxy socks5h://carol:***@127.0.0.1:${locked.port} tunnel to 127.0.0.1:${upstream.port} failed`)
+  t.match(err.message, `The upstream proxy socks5h://carol:***@127.0.0.1:${locked.port} could not open a tunnel to 127.0.0.1:${upstream.port}: `)
   t.notOk(wrong.logs.some(l => l.includes('hunter2') || l.includes(':nope@')), 'no password in the log')
 })
 
