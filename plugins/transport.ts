@@ -174,11 +174,12 @@ export class Transport {
   }
 
   async request (req: UpstreamRequest): Promise<UpstreamResponse> {
-    let target: Target | undefined
     try {
-      target = this.split(req.url)
-      if (target.via !== undefined) return await this.throughProxy(target, target.via, req)
-      return await send(this.dispatchers.direct, target, req, req.signal)
+      const target = this.split(req.url)
+      const res = target.via === undefined
+        ? await dispatch(this.dispatchers.direct, target, req, req.signal)
+        : await this.throughProxy(target, target.via, req)
+      return { status: res.statusCode, headers: res.headers, body: res.body }
     } catch (err) {
       throw classifyTransportError(err, req.signal)
     }
@@ -189,14 +190,14 @@ export class Transport {
    * timeouts), an answer the moment the client leaves (undici keeps a request that waits for a connection until a
    * connection exists), and the proxy's unfinished tunnels dropped when no request waits for them any more.
    */
-  private async throughProxy (target: Target, route: ProxyRoute, req: UpstreamRequest): Promise<UpstreamResponse> {
+  private async throughProxy (target: Target, route: ProxyRoute, req: UpstreamRequest): Promise<Dispatcher.ResponseData> {
     const deadline = new AbortController()
     const deadlineMs = this.opts.connectTimeoutMs + this.opts.headersTimeoutMs + DEADLINE_SLACK_MS
     const timer = setTimeout(() => { deadline.abort() }, deadlineMs)
     const signal = AbortSignal.any([req.signal, deadline.signal])
     route.guard.enter(target.tunnel)
     try {
-      return await untilAborted(send(route.dispatcher, target, req, signal), signal)
+      return await untilAborted(dispatch(route.dispatcher, target, req, signal), signal)
     } catch (err) {
       throw this.proxyFailure(err, route, target, req.signal, deadline.signal, deadlineMs)
     } finally {
@@ -240,9 +241,12 @@ export class Transport {
   }
 }
 
-async function send (dispatcher: Dispatcher, target: Target, req: UpstreamRequest, signal: AbortSignal): Promise<UpstreamResponse> {
-  // undici's top-level request() only splits the URL and calls this (it lives in the index we do not load).
-  const res = await dispatcher.request({
+/**
+ * Sends through `dispatcher`. Not async, so the direct path awaits undici's own promise and no wrapper around it.
+ * undici's top-level request() only splits the URL and calls this (it lives in the index we do not load).
+ */
+function dispatch (dispatcher: Dispatcher, target: Target, req: UpstreamRequest, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
+  return dispatcher.request({
     origin: target.origin,
     path: target.path,
     method: req.method ?? 'POST',
@@ -250,16 +254,15 @@ async function send (dispatcher: Dispatcher, target: Target, req: UpstreamReques
     body: req.body,
     signal
   })
-  return { status: res.statusCode, headers: res.headers, body: res.body }
 }
 
 /** Settles with `pending`, or rejects as soon as `signal` aborts (a late response's body is then discarded). */
-async function untilAborted (pending: Promise<UpstreamResponse>, signal: AbortSignal): Promise<UpstreamResponse> {
+async function untilAborted (pending: Promise<Dispatcher.ResponseData>, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
   if (signal.aborted) {
     pending.then(res => { res.body.destroy() }, () => {})
     throw signal.reason
   }
-  return await new Promise<UpstreamResponse>((resolve, reject) => {
+  return await new Promise<Dispatcher.ResponseData>((resolve, reject) => {
     const onAbort = (): void => {
       pending.then(res => { res.body.destroy() }, () => {})
       reject(signal.reason)
