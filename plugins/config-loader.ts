@@ -118,8 +118,10 @@ function checkSemantics (config: GatewayConfig): void {
 /** Proxy settings that do nothing as written. */
 function proxyWarnings (config: GatewayConfig): string[] {
   const enabled = config.PROXY_ENABLED_PROVIDERS
-  if (enabled === undefined) return []
-  if (config.PROXY_URL === undefined || config.PROXY_URL.trim() === '') return ['PROXY_ENABLED_PROVIDERS has no effect without PROXY_URL']
+  const proxySet = config.PROXY_URL !== undefined && config.PROXY_URL.trim() !== ''
+  // AIClient-2-API's default config.json has an empty list and no proxy: nothing to say about that.
+  if (enabled === undefined || (enabled.length === 0 && !proxySet)) return []
+  if (!proxySet) return ['PROXY_ENABLED_PROVIDERS has no effect without PROXY_URL']
   if (enabled.length === 0) return ['PROXY_ENABLED_PROVIDERS is empty: no provider uses PROXY_URL (unset it to proxy every provider)']
   return []
 }

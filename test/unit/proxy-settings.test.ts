@@ -55,3 +55,14 @@ t.test('the proxy each provider type uses', async t => {
   t.equal(describeProxyChoice(proxyChoiceFor('x', { PROXY_URL: 'socks5://u:pw@h:1080', NO_PROXY: '*' }, {})), 'via socks5://u:***@h:1080 (PROXY_URL); NO_PROXY * (everything direct)')
   t.equal(describeProxyChoice(proxyChoiceFor('x', {}, { HTTPS_PROXY: 'http://s:2' })), 'https via http://s:2, http direct (environment)')
 })
+
+t.test('proxy settings that do nothing are warned about at start-up, the AIClient-2-API defaults are not', async t => {
+  const { loadConfig } = await import('../../plugins/config-loader.js')
+  const warned = (file: Record<string, unknown>, env: Record<string, string> = {}): string[] => loadConfig({ file, env }).warnings
+  t.same(warned({ PROXY_ENABLED_PROVIDERS: [] }), [], 'an empty list and no proxy: silent')
+  t.match(warned({ PROXY_ENABLED_PROVIDERS: ['gemini-cli-oauth'] }), ['PROXY_ENABLED_PROVIDERS has no effect without PROXY_URL'])
+  t.match(warned({ PROXY_URL: 'http://p:1', PROXY_ENABLED_PROVIDERS: [] }), [/no provider uses PROXY_URL/])
+  t.same(loadConfig({ env: { PROXY_ENABLED_PROVIDERS: 'gemini-cli-oauth, claude-kiro-oauth' } }).config.PROXY_ENABLED_PROVIDERS, ['gemini-cli-oauth', 'claude-kiro-oauth'], 'a comma list in the environment')
+  t.same(loadConfig({ env: { PROXY_ENABLED_PROVIDERS: '["openai-custom"]' } }).config.PROXY_ENABLED_PROVIDERS, ['openai-custom'], 'or JSON')
+  t.throws(() => loadConfig({ file: { PROXY_URL: 'socks6://x:1' } }), /PROXY_URL: has the scheme socks6/)
+})
