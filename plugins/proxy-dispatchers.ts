@@ -1,7 +1,7 @@
 import { connect as netConnect, type Socket } from 'node:net'
-import type { Dispatcher, buildConnector as BuildConnector } from 'undici'
+import type { Agent as AgentTypes, Dispatcher, buildConnector as BuildConnector } from 'undici'
 import { Agent, buildConnector } from './undici-lean.js'
-import type { ProxyEndpoint } from './proxy-settings.js'
+import { defaultPort, unbracket, type ProxyEndpoint } from './proxy-settings.js'
 
 type Connector = BuildConnector.connector
 type ConnectOptions = BuildConnector.Options
@@ -35,17 +35,8 @@ export class ProxyTunnelError extends Error {
   }
 }
 
-export interface ProxyDispatcherOptions {
-  connectTimeoutMs: number
-  headersTimeoutMs: number
-  bodyTimeoutMs: number
-  keepAliveTimeoutMs: number
-  connections: number
-}
-
-function defaultPort (protocol: string): number {
-  return protocol === 'https:' ? 443 : 80
-}
+/** The options of every agent the transport makes (timeouts, pool size); a proxy's agent adds its tunnel connector. */
+export type AgentOptions = Omit<AgentTypes.Options, 'connect'> & { connect: { timeout: number } }
 
 /** host:port of a connect, as the waiting-request counts and the error messages name it. */
 export function tunnelTarget (hostname: string, port: string | number, protocol: string): string {
@@ -135,6 +126,37 @@ export class TunnelGuard {
   }
 }
 
+/**
+ * The settling half of a tunnel connector: the callback runs once; an abort destroys the socket in hand and settles
+ * with an error; `tunnelled` hands an open tunnel on, through TLS first when the upstream is https.
+ */
+function tunnelSettler (options: SignalledOptions, callback: ConnectCallback, toOrigin: Connector): {
+  finish: ConnectCallback
+  hold: (socket: Socket) => void
+  tunnelled: (socket: Socket) => void
+  done: () => boolean
+} {
+  let done = false
+  let held: Socket | undefined
+  const onAbort = (): void => { held?.destroy(); finish(new Error('aborted'), null) }
+  const finish: ConnectCallback = (...args) => {
+    if (done) return
+    done = true
+    options.signal.removeEventListener('abort', onAbort)
+    callback(...args)
+  }
+  options.signal.addEventListener('abort', onAbort, { once: true })
+  return {
+    finish,
+    hold: socket => { held = socket },
+    tunnelled: socket => {
+      if (options.protocol !== 'https:') finish(null, socket)
+      else toOrigin({ ...options, httpSocket: socket }, finish)
+    },
+    done: () => done
+  }
+}
+
 /** The `socks` client, loaded on the first SOCKS tunnel: it costs ~25 ms of start-up that no other setup needs. */
 let socksClient: Promise<typeof import('socks').SocksClient> | undefined
 async function loadSocks (): Promise<typeof import('socks').SocksClient> {
@@ -147,35 +169,27 @@ async function loadSocks (): Promise<typeof import('socks').SocksClient> {
  * at any step. Host names go to the proxy (socks5 behaves as socks5h; socks4 as socks4a), as most setups expect.
  */
 function socksConnector (proxy: ProxyEndpoint, connectTimeoutMs: number): SignalledConnector {
-  const tlsConnect = buildConnector({ timeout: connectTimeoutMs })
+  const toOrigin = buildConnector({ timeout: connectTimeoutMs })
   const type = proxy.url.protocol.startsWith('socks4') ? 4 : 5
   const userId = proxy.url.username === '' ? undefined : decodeURIComponent(proxy.url.username)
   const password = proxy.url.password === '' ? undefined : decodeURIComponent(proxy.url.password)
   const proxyPort = Number(proxy.url.port === '' ? 1080 : proxy.url.port)
-  const proxyHost = proxy.url.hostname.replace(/^\[(.*)\]$/, '$1')
+  const proxyHost = unbracket(proxy.url.hostname)
   return (options, callback) => {
-    let done = false
-    const finish: ConnectCallback = (...args) => {
-      if (done) return
-      done = true
-      options.signal.removeEventListener('abort', onAbort)
-      callback(...args)
-    }
+    const { finish, hold, tunnelled, done } = tunnelSettler(options, callback, toOrigin)
     const socket: Socket = netConnect({ host: proxyHost, port: proxyPort })
     socket.setNoDelay(true)
-    const onAbort = (): void => { socket.destroy(); finish(new Error('aborted'), null) }
-    options.signal.addEventListener('abort', onAbort, { once: true })
+    hold(socket)
     socket.once('error', err => finish(err, null))
     socket.once('connect', () => {
       loadSocks().then(async SocksClient => await SocksClient.createConnection({
         proxy: { host: proxyHost, port: proxyPort, type, ...(userId === undefined ? {} : { userId }), ...(password === undefined ? {} : { password }) },
         command: 'connect',
-        destination: { host: options.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(options.port === '' ? defaultPort(options.protocol) : options.port) },
+        destination: { host: unbracket(options.hostname), port: Number(options.port === '' ? defaultPort(options.protocol) : options.port) },
         existing_socket: socket
       })).then(({ socket: tunnel }) => {
-        if (done) { tunnel.destroy(); return }
-        if (options.protocol !== 'https:') { finish(null, tunnel); return }
-        tlsConnect({ ...options, httpSocket: tunnel }, finish)
+        if (done()) tunnel.destroy()
+        else tunnelled(tunnel)
       }, (err: unknown) => {
         socket.destroy()
         finish(err instanceof Error ? err : new Error(String(err)), null)
@@ -205,23 +219,14 @@ function httpTunnelConnector (proxy: ProxyEndpoint, connectTimeoutMs: number): S
     host: url.host,
     protocol: url.protocol,
     port: url.port === '' ? String(defaultPort(url.protocol)) : url.port,
-    servername: url.hostname.replace(/^\[(.*)\]$/, '$1')
+    servername: unbracket(url.hostname)
   }
   return (options, callback) => {
-    let done = false
-    let socket: Socket | undefined
-    const finish: ConnectCallback = (...args) => {
-      if (done) return
-      done = true
-      options.signal.removeEventListener('abort', onAbort)
-      callback(...args)
-    }
-    const onAbort = (): void => { socket?.destroy(); finish(new Error('aborted'), null) }
-    options.signal.addEventListener('abort', onAbort, { once: true })
+    const { finish, hold, tunnelled, done } = tunnelSettler(options, callback, toOrigin)
     toProxy(proxyOptions, (err, connected) => {
       if (err !== null) { finish(err, null); return }
-      if (done) { connected.destroy(); return }
-      socket = connected
+      if (done()) { connected.destroy(); return }
+      hold(connected)
       const target = tunnelTarget(options.hostname, options.port, options.protocol)
       let head = Buffer.alloc(0)
       const onClose = (): void => { finish(new Error('the proxy closed the connection before answering CONNECT'), null) }
@@ -243,8 +248,7 @@ function httpTunnelConnector (proxy: ProxyEndpoint, connectTimeoutMs: number): S
           return
         }
         if (end + 4 < head.length) connected.unshift(head.subarray(end + 4))
-        if (options.protocol !== 'https:') { finish(null, connected); return }
-        toOrigin({ ...options, httpSocket: connected }, finish)
+        tunnelled(connected)
       }
       connected.on('data', onData).on('close', onClose).on('error', onError)
       connected.write(`CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n${authorization}\r\n`)
@@ -253,15 +257,9 @@ function httpTunnelConnector (proxy: ProxyEndpoint, connectTimeoutMs: number): S
 }
 
 /** A dispatcher whose every connection is a tunnel through `proxy`, and the guard that opens those tunnels. */
-export function proxyDispatcher (proxy: ProxyEndpoint, opts: ProxyDispatcherOptions): { dispatcher: Dispatcher, guard: TunnelGuard } {
-  const guard = new TunnelGuard(proxy, opts.connectTimeoutMs)
-  const tunnel = proxy.kind === 'socks' ? socksConnector(proxy, opts.connectTimeoutMs) : httpTunnelConnector(proxy, opts.connectTimeoutMs)
-  const dispatcher = new Agent({
-    headersTimeout: opts.headersTimeoutMs,
-    bodyTimeout: opts.bodyTimeoutMs,
-    keepAliveTimeout: opts.keepAliveTimeoutMs,
-    connections: opts.connections,
-    connect: guard.wrap(tunnel)
-  })
-  return { dispatcher, guard }
+export function proxyDispatcher (proxy: ProxyEndpoint, agentOptions: AgentOptions): { dispatcher: Dispatcher, guard: TunnelGuard } {
+  const timeoutMs = agentOptions.connect.timeout
+  const guard = new TunnelGuard(proxy, timeoutMs)
+  const tunnel = proxy.kind === 'socks' ? socksConnector(proxy, timeoutMs) : httpTunnelConnector(proxy, timeoutMs)
+  return { dispatcher: new Agent({ ...agentOptions, connect: guard.wrap(tunnel) }), guard }
 }

@@ -23,6 +23,16 @@ const PROXY_SCHEMES = new Map<string, ProxyEndpoint['kind']>([
   ['socks:', 'socks'], ['socks5:', 'socks'], ['socks5h:', 'socks'], ['socks4:', 'socks'], ['socks4a:', 'socks']
 ])
 
+/** The port a URL scheme implies. */
+export function defaultPort (protocol: string): number {
+  return protocol === 'https:' ? 443 : 80
+}
+
+/** An IPv6 host without the brackets URLs put around it. */
+export function unbracket (host: string): string {
+  return host.replace(/^\[(.*)\]$/, '$1')
+}
+
 /** Masks the password (and a bare user, which some proxies use as the token) of a proxy URL. */
 export function maskProxyUrl (url: URL): string {
   const auth = url.username === '' ? '' : url.password === '' ? '***@' : `${url.username}:***@`
@@ -79,7 +89,7 @@ export class NoProxy {
       }
       return
     }
-    const unbracketed = entry.replace(/^\[(.*)\]$/, '$1')
+    const unbracketed = unbracket(entry)
     if (isIP(unbracketed) !== 0) {
       this.addresses.addAddress(unbracketed, isIP(unbracketed) === 6 ? 'ipv6' : 'ipv4')
       this.hasAddresses = true
@@ -93,7 +103,7 @@ export class NoProxy {
   /** Whether a call to this host and port goes direct. */
   exempts (hostname: string, port: number): boolean {
     if (this.all) return true
-    const host = hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1')
+    const host = unbracket(hostname.toLowerCase())
     const family = isIP(host)
     if (family !== 0 && this.hasAddresses && this.addresses.check(host, family === 6 ? 'ipv6' : 'ipv4')) return true
     for (const entry of this.names) {

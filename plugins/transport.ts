@@ -2,8 +2,8 @@ import type { Dispatcher } from 'undici'
 import { Agent } from './undici-lean.js'
 import { classifyTransportError, ClientAbortError } from './upstream-errors.js'
 import { GatewayError } from './gateway-error.js'
-import { proxyDispatcher, ProxyTunnelError, tunnelTarget, type TunnelGuard } from './proxy-dispatchers.js'
-import { NoProxy, proxyChoiceKey, type ProxyChoice, type ProxyEndpoint } from './proxy-settings.js'
+import { proxyDispatcher, ProxyTunnelError, tunnelTarget, type AgentOptions, type TunnelGuard } from './proxy-dispatchers.js'
+import { defaultPort, NoProxy, proxyChoiceKey, type ProxyChoice, type ProxyEndpoint } from './proxy-settings.js'
 import type { GatewayConfig } from '../schemas/config.js'
 
 export interface TransportOptions {
@@ -62,32 +62,28 @@ interface Target {
 /** The dispatchers of one gateway: one direct agent, one per proxy; shared by every provider's Transport. */
 class Dispatchers {
   readonly direct: Dispatcher
+  /** Whether `direct` is ours to close (not a dispatcher the options passed in). */
+  private readonly owned: boolean
+  private readonly agentOptions: AgentOptions
   private readonly proxies = new Map<string, ProxyRoute>()
   readonly byChoice = new Map<string, Transport>()
-  /** The transport without a proxy, which `withProxy` returns for a direct choice. */
-  root: Transport | undefined
 
-  constructor (private readonly opts: TransportOptions, readonly owned: boolean) {
-    this.direct = opts.dispatcher ?? new Agent({
+  constructor (opts: TransportOptions, readonly root: Transport) {
+    this.agentOptions = {
       connect: { timeout: opts.connectTimeoutMs },
       headersTimeout: opts.headersTimeoutMs,
       bodyTimeout: opts.bodyTimeoutMs,
-      keepAliveTimeout: KEEP_ALIVE_MS,
-      connections: CONNECTIONS
-    })
+      keepAliveTimeout: 30_000,
+      connections: 256
+    }
+    this.owned = opts.dispatcher === undefined
+    this.direct = opts.dispatcher ?? new Agent(this.agentOptions)
   }
 
   proxy (endpoint: ProxyEndpoint): ProxyRoute {
     let route = this.proxies.get(endpoint.url.href)
     if (route === undefined) {
-      const built = proxyDispatcher(endpoint, {
-        connectTimeoutMs: this.opts.connectTimeoutMs,
-        headersTimeoutMs: this.opts.headersTimeoutMs,
-        bodyTimeoutMs: this.opts.bodyTimeoutMs,
-        keepAliveTimeoutMs: KEEP_ALIVE_MS,
-        connections: CONNECTIONS
-      })
-      route = { proxy: endpoint, ...built }
+      route = { proxy: endpoint, ...proxyDispatcher(endpoint, this.agentOptions) }
       this.proxies.set(endpoint.url.href, route)
     }
     return route
@@ -104,8 +100,6 @@ class Dispatchers {
   }
 }
 
-const KEEP_ALIVE_MS = 30_000
-const CONNECTIONS = 256
 /** Past the connect and headers timeouts, the per-attempt deadline waits this much before it calls the proxy stuck. */
 const DEADLINE_SLACK_MS = 1000
 const NO_PROXY_CHOICE: ProxyChoice = { noProxy: new NoProxy(''), source: 'none' }
@@ -120,8 +114,7 @@ export class Transport {
   private readonly choice: ProxyChoice
 
   constructor (private readonly opts: TransportOptions, shared?: Dispatchers, choice: ProxyChoice = NO_PROXY_CHOICE) {
-    this.dispatchers = shared ?? new Dispatchers(opts, opts.dispatcher === undefined)
-    this.dispatchers.root ??= this
+    this.dispatchers = shared ?? new Dispatchers(opts, this)
     this.choice = choice
   }
 
@@ -135,8 +128,7 @@ export class Transport {
    * (tests, an embedding app's agent) is used as given: it owns its own routing.
    */
   withProxy (choice: ProxyChoice): Transport {
-    const root = this.dispatchers.root ?? this
-    if (this.opts.dispatcher !== undefined || (choice.http === undefined && choice.https === undefined)) return root
+    if (this.opts.dispatcher !== undefined || (choice.http === undefined && choice.https === undefined)) return this.dispatchers.root
     const key = proxyChoiceKey(choice)
     let transport = this.dispatchers.byChoice.get(key)
     if (transport === undefined) {
@@ -158,7 +150,7 @@ export class Transport {
     if (target === undefined) {
       const url = new URL(raw)
       const proxy = url.protocol === 'https:' ? this.choice.https : this.choice.http
-      const port = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port)
+      const port = url.port === '' ? defaultPort(url.protocol) : Number(url.port)
       const direct = proxy === undefined || this.choice.noProxy.exempts(url.hostname, port)
       target = {
         origin: url.origin,
@@ -258,15 +250,12 @@ function dispatch (dispatcher: Dispatcher, target: Target, req: UpstreamRequest,
 
 /** Settles with `pending`, or rejects as soon as `signal` aborts (a late response's body is then discarded). */
 async function untilAborted (pending: Promise<Dispatcher.ResponseData>, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
-  if (signal.aborted) {
-    pending.then(res => { res.body.destroy() }, () => {})
-    throw signal.reason
-  }
   return await new Promise<Dispatcher.ResponseData>((resolve, reject) => {
     const onAbort = (): void => {
       pending.then(res => { res.body.destroy() }, () => {})
       reject(signal.reason)
     }
+    if (signal.aborted) { onAbort(); return }
     signal.addEventListener('abort', onAbort, { once: true })
     pending.then(res => {
       signal.removeEventListener('abort', onAbort)
